@@ -7,6 +7,7 @@ set (:func:`get_chat_model`).
 
 from coursekit.errors import FakeModelError, MissingAPIKeyError, RateLimitError, StreamInterruptedError
 from coursekit.fake_model import FakeStreamingChatModel
+from coursekit.providers import describe_provider, get_chat_model, provider_name
 
 __all__ = [
     "FakeModelError",
@@ -14,4 +15,7 @@ __all__ = [
     "MissingAPIKeyError",
     "RateLimitError",
     "StreamInterruptedError",
+    "describe_provider",
+    "get_chat_model",
+    "provider_name",
 ]
