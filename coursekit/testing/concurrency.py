@@ -1,0 +1,117 @@
+"""Async behaviour: the loop keeps running, cancellation reaches the model, streams overlap.
+
+These are the properties that make async streaming worth it, and none of them shows in a
+return value. Each check is about order or about gaps far larger than scheduling noise: a
+student's ``time.sleep(0.5)`` leaves a half-second hole in the heartbeat, while a loaded
+two-core machine delays a 5 ms tick by a few tens of milliseconds at worst.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable
+from types import TracebackType
+from typing import Any
+
+from coursekit.i18n import t
+from coursekit.testing.probe import ProbeModel, next_seq
+
+#: Longest pause of the event loop that still counts as "not blocked".
+MAX_LOOP_GAP = 0.3
+
+
+class Heartbeat:
+    """A task that ticks every few milliseconds; a long gap between ticks means the loop was blocked.
+
+    Use it as ``async with heartbeat():`` around the student's awaited code. On a clean exit it
+    fails when the largest gap exceeded ``max_gap``; when the code raised, its error wins.
+    """
+
+    def __init__(self, max_gap: float = MAX_LOOP_GAP, interval: float = 0.005) -> None:
+        self.max_gap = max_gap
+        self.interval = interval
+        self.largest_gap = 0.0
+        self.beats = 0
+        self._last = 0.0
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> Heartbeat:
+        self._last = time.perf_counter()
+        self._task = asyncio.create_task(self._beat())
+        await asyncio.sleep(0)  # let the ticker start before the student's code does
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._tick()  # a block right at the end leaves a gap no later tick would measure
+        assert self._task is not None
+        self._task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._task
+        if exc_type is None and self.largest_gap > self.max_gap:
+            raise AssertionError(t("testing.loop_blocked", seconds=self.largest_gap))
+
+    async def _beat(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval)
+            self._tick()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.largest_gap = max(self.largest_gap, now - self._last)
+        self._last = now
+        self.beats += 1
+
+
+def heartbeat(max_gap: float = MAX_LOOP_GAP) -> Heartbeat:
+    """``async with heartbeat(): await student_code()`` fails if the code blocked the loop."""
+    return Heartbeat(max_gap)
+
+
+async def assert_cancel_stops_model(consumer: Awaitable[Any], probe: ProbeModel, *, timeout: float = 10.0) -> None:
+    """Cancel ``consumer`` after the probe's first chunk; the model must stop streaming.
+
+    ``consumer`` is the student's coroutine, not yet awaited. It runs as a task; once the probe
+    has produced a chunk the task is cancelled, and after a pause of a few token delays every
+    stream of the probe must have ended early (cancelled or closed) with no chunk produced after
+    the cancel. Code that blocks the loop, shields the stream, or streams in a detached task fails.
+    """
+    task = asyncio.ensure_future(consumer)
+    deadline = time.perf_counter() + timeout
+    while not probe.produced and not task.done() and time.perf_counter() < deadline:
+        await asyncio.sleep(0.001)
+    if task.done():
+        task.result()  # the student's own error, if any, is the most useful report
+    if not probe.records:
+        task.cancel()
+        raise AssertionError(t("testing.model_not_called"))
+    if task.done():  # the whole stream ran before the test got a turn: nothing could stop it
+        raise AssertionError(t("testing.cancel_ignored"))
+    cut = next_seq()
+    task.cancel()
+    await asyncio.wait({task}, timeout=timeout)
+    await asyncio.sleep(max(3 * probe.token_delay, 0.05))  # room for a detached stream to show itself
+    kept_going = any(chunk.seq > cut for chunk in probe.produced)
+    if kept_going or any(record.outcome in ("running", "completed") for record in probe.records):
+        raise AssertionError(t("testing.cancel_ignored"))
+
+
+def assert_streams_overlap(probe: ProbeModel, *, count: int = 2) -> None:
+    """The probe served at least ``count`` streams, each producing chunks while the others did.
+
+    Two streams overlap when each one's first chunk came before the other's final chunk, which
+    is what running them concurrently (``asyncio.gather``, a ``TaskGroup``) guarantees and
+    running them one after the other rules out.
+    """
+    records = probe.records
+    if len(records) < count:
+        raise AssertionError(t("testing.streams_missing", expected=count, got=len(records)))
+    for first in records:
+        for second in records:
+            if first is second or not first.chunks or second.done is None:
+                continue
+            if first.chunks[0].seq > second.done.seq:
+                raise AssertionError(t("testing.streams_sequential"))
