@@ -1,6 +1,6 @@
-"""``python -m coursekit``: the course's command line."""
+"""``python -m coursekit``: the course's command line (``status`` when run without a command)."""
 
-from coursekit.demo import run_demo
+from coursekit.cli import main
 
 if __name__ == "__main__":
-    run_demo()
+    main()

@@ -1,0 +1,60 @@
+"""``coursekit``: the Typer application and its entry point.
+
+With no command it shows ``status``, so ``make start`` and a bare ``coursekit`` both answer the
+student's first question: where am I, and what do I do next?
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coursekit.cli import authoring, student
+from coursekit.cli.group import CourseGroup
+from coursekit.cli.help import help_text
+from coursekit.cli.options import GlobalOptions, Lang, session
+
+app = typer.Typer(
+    cls=CourseGroup,
+    name="coursekit",
+    help=help_text("app"),
+    invoke_without_command=True,
+    pretty_exceptions_enable=False,  # expected errors are one line; real bugs keep a plain traceback
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+
+@app.callback()
+def entry(
+    ctx: typer.Context,
+    root: Annotated[Path | None, typer.Option("--root", envvar="COURSE_ROOT", metavar="DIR", file_okay=False,
+                                              show_default=False, help=help_text("root"))] = None,
+    lang: Lang = None,
+) -> None:
+    """Remember the global options; with no command, show the student's status."""
+    ctx.obj = GlobalOptions(root=root, lang=lang)
+    if ctx.invoked_subcommand is None:
+        student.show_status(session(ctx, None))
+
+
+for command, name in [
+    (student.status, "status"),
+    (student.check, "check"),
+    (student.hint, "hint"),
+    (student.watch, "watch"),
+    (student.reset, "reset"),
+    (student.solution, "solution"),
+    (authoring.verify, "verify"),
+    (authoring.serve, "serve"),
+    (authoring.notebooks, "notebooks"),
+    (authoring.demo, "demo"),
+]:
+    app.command(name, help=help_text(name))(command)
+
+
+def main() -> None:
+    """Console-script entry point (``coursekit``) and ``python -m coursekit``."""
+    app()

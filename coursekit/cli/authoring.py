@@ -1,0 +1,91 @@
+"""Commands around the student loop: ``verify`` for authors and CI, ``serve``, ``notebooks``, ``demo``.
+
+They hand over to the module that owns the work (grading, server, notebooks, providers) and
+only translate its expected failures into one line and an exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+from unittest.mock import patch
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from coursekit.cli.errors import CourseCLIError
+from coursekit.cli.help import help_text
+from coursekit.cli.options import Lang, session
+from coursekit.i18n import t
+
+
+def verify(ctx: typer.Context, lang: Lang = None) -> None:
+    """Check the course itself: manifest, files, solutions passing and templates failing."""
+    from coursekit.grading import verify_course
+
+    current = session(ctx, lang)
+    out = Console(highlight=False)
+    out.print(Text(t("cli.verifying", current.lang), style="dim"))  # no spinner thread: the grader forks
+    violations = verify_course(current.course, lang=current.lang)
+    for violation in violations:
+        out.print(Text(f"✘ {violation}", style="red"), soft_wrap=True)  # one line per violation, for CI logs
+    if violations:
+        raise CourseCLIError(t("cli.verify_failed", current.lang, count=len(violations)))
+    out.print(Text(t("cli.verify_ok", current.lang, count=len(current.course.exercises)), style="green"))
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help=help_text("serve_host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help=help_text("serve_port"))] = 8000,
+    lang: Lang = None,
+) -> None:
+    """Run the day-3 reference server until Ctrl-C."""
+    from coursekit.providers import UnknownProviderError
+    from coursekit.server import ServerConfigError, run
+
+    current = session(ctx, lang)
+    try:
+        # The server words its own messages from COURSE_LANG; make it agree with --lang.
+        with patch.dict(os.environ, {"COURSE_LANG": current.lang}):
+            run(host, port)
+    except (ServerConfigError, UnknownProviderError) as error:
+        raise CourseCLIError(str(error)) from None
+
+
+def notebooks(
+    ctx: typer.Context,
+    check: Annotated[bool, typer.Option("--check", help=help_text("notebooks_check"))] = False,
+    lang: Lang = None,
+) -> None:
+    """(Re)generate the notebooks from the guide, or only check that they are up to date."""
+    from coursekit.guides import GuideError
+    from coursekit.notebooks import build_notebooks
+
+    current = session(ctx, lang)
+    out = Console(highlight=False)
+    try:
+        changed = build_notebooks(check=check, root=current.root)
+    except GuideError as error:
+        raise CourseCLIError(str(error)) from None
+    key = "notebooks.stale" if check else "notebooks.written"
+    for path in changed:
+        out.print(Text(t(key, current.lang, path=path.relative_to(current.root).as_posix())), soft_wrap=True)
+    if not changed:
+        out.print(Text(t("notebooks.up_to_date", current.lang), style="green"))
+    if check and changed:
+        raise typer.Exit(1)
+
+
+def demo(ctx: typer.Context, lang: Lang = None) -> None:
+    """Stream a short answer token by token and say which provider produced it."""
+    from coursekit.demo import run_demo
+    from coursekit.providers import UnknownProviderError
+
+    current = session(ctx, lang)
+    try:
+        run_demo(sys.stdout, current.lang)
+    except UnknownProviderError as error:
+        raise CourseCLIError(str(error)) from None

@@ -1,0 +1,153 @@
+"""What every command needs: the course, the language, where the work is, and how to grade it.
+
+Commands stay short because the translation from "what the student typed" to course objects
+happens here once, with the student-facing error for each way it can go wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coursekit.cli.errors import CourseCLIError, CourseUsageError
+from coursekit.cli.progress import (
+    NOT_STARTED,
+    PASS,
+    ExerciseProgress,
+    ResultCache,
+    committed_blob_ids,
+    fingerprint,
+    untouched,
+)
+from coursekit.i18n import t
+from coursekit.manifest import MANIFEST_NAME, REPO_ROOT, Course, CourseError, Exercise, UnknownExerciseError, load_course
+
+if TYPE_CHECKING:
+    from coursekit.cli.render import GradingReporter
+    from coursekit.grading import Report
+
+GRADING_JOBS = 2
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder from ``start`` upwards holding ``course.toml``; else this repository."""
+    for folder in (start, *start.parents):
+        if (folder / MANIFEST_NAME).is_file():
+            return folder
+    return REPO_ROOT
+
+
+@dataclass
+class Session:
+    """One CLI invocation: a course root and the student's language."""
+
+    root: Path
+    lang: str
+
+    @cached_property
+    def course(self) -> Course:
+        try:
+            return load_course(self.root)
+        except CourseError as error:
+            raise CourseCLIError(error.describe(self.lang)) from None
+
+    @cached_property
+    def cache(self) -> ResultCache:
+        return ResultCache(self.root)
+
+    @property
+    def workspace(self) -> Path:
+        """The student's own copies: the course's ``exercises/`` folder."""
+        return self.course.templates
+
+    def select(self, queries: Sequence[str] | None) -> list[Exercise]:
+        """The exercises named by ``queries`` (names, stems, prefixes, days); all when empty."""
+        try:
+            return self.course.select_all(queries or None)
+        except UnknownExerciseError as error:
+            raise CourseUsageError(error.describe(self.lang)) from None
+
+    def one(self, query: str) -> Exercise:
+        """Exactly one exercise: commands like ``hint`` refuse a day or an ambiguous prefix."""
+        chosen = self.select([query])
+        if len(chosen) > 1:
+            names = ", ".join(exercise.name for exercise in chosen)
+            raise CourseUsageError(t("cli.ambiguous_exercise", self.lang, query=query, names=names))
+        return chosen[0]
+
+    def target(self, value: str | None) -> Path:
+        """``--target``: the words ``exercises``/``solutions``, or a folder laid out like exercises/."""
+        if value is None:
+            return self.workspace
+        from coursekit.grading import resolve_target  # imported on use, like grade() below
+
+        folder = resolve_target(value, self.course.root)
+        if not folder.is_dir():
+            raise CourseUsageError(t("cli.target_missing", self.lang, target=value))
+        return folder
+
+    def grade_inputs(self, exercise: Exercise, target: Path) -> list[Path]:
+        """The files whose bytes decide an exercise's grade (what a cached result is keyed on):
+        the graded file, its tests and their conftests, and course.toml (points, timeout)."""
+        tests = exercise.tests.parent
+        manifest = self.course.root / MANIFEST_NAME
+        return [exercise.file_in(target), exercise.tests, tests / "conftest.py", tests.parent / "conftest.py", manifest]
+
+    def grade(self, exercises: Sequence[Exercise], target: Path, reporter: GradingReporter | None = None) -> Report:
+        """Grade ``exercises`` in ``target``, telling ``reporter`` as each one finishes.
+
+        ``reporter`` prints lines rather than a spinner: the grader forks its fast children only
+        while this process has a single thread. Results of the student's own folder are
+        remembered for ``status``, ``watch`` and ``solution``, keyed on the bytes that were graded.
+        """
+        from coursekit.grading import grade  # imported on use: commands that do not grade skip pytest
+
+        keys = {exercise.name: fingerprint(self.grade_inputs(exercise, target)) for exercise in exercises}
+        if reporter is not None:
+            reporter.start(len(keys))
+        on_result = reporter.finished if reporter is not None else None
+        report = grade(self.course, list(keys), target, lang=self.lang, jobs=GRADING_JOBS, on_result=on_result)
+        if target == self.workspace:
+            by_name = {exercise.name: exercise for exercise in exercises}
+            for result in report.to_dict()["exercises"]:
+                # A file saved again while it was being graded keeps no result: those bytes were not graded.
+                if fingerprint(self.grade_inputs(by_name[result["name"]], target)) == keys[result["name"]]:
+                    self.cache.put(result["name"], keys[result["name"]], result)
+            self.cache.save()
+        return report
+
+    def cached_result(self, exercise: Exercise) -> dict[str, Any] | None:
+        """The remembered result of the student's exercise, only if graded at its current bytes."""
+        key = fingerprint(self.grade_inputs(exercise, self.workspace))
+        return self.cache.get(exercise.name, key)
+
+    def passes(self, exercise: Exercise, reporter: GradingReporter | None = None) -> bool:
+        """Whether the student's exercise passes as it is now: from the cache, else graded now."""
+        result = self.cached_result(exercise) or self.grade([exercise], self.workspace, reporter).to_dict()["exercises"][0]
+        return result["status"] == PASS
+
+    def progress(self, reporter: GradingReporter | None = None) -> list[ExerciseProgress]:
+        """Every exercise's standing, grading only what changed since it was last graded."""
+        exercises = self.course.exercises
+        files = {exercise.name: exercise.file_in(self.workspace) for exercise in exercises}
+        fresh_templates = untouched(files.values(), committed_blob_ids(self.root, self.workspace))
+        known: dict[str, dict[str, Any]] = {}
+        stale = []
+        for exercise in exercises:
+            if files[exercise.name] in fresh_templates:
+                known[exercise.name] = {"status": NOT_STARTED, "score": 0, "max_score": exercise.points}
+            elif cached := self.cached_result(exercise):
+                known[exercise.name] = cached
+            else:
+                stale.append(exercise)
+        if stale:
+            graded = self.grade(stale, self.workspace, reporter).to_dict()["exercises"]
+            known.update((result["name"], result) for result in graded)
+        return [
+            ExerciseProgress(exercise.name, exercise.day, known[exercise.name]["status"],
+                             known[exercise.name]["score"], known[exercise.name]["max_score"])
+            for exercise in exercises
+        ]
