@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "FakeModelError": "coursekit.errors",
+    "InvalidLatencyError": "coursekit.errors",
     "MissingAPIKeyError": "coursekit.errors",
     "RateLimitError": "coursekit.errors",
     "StreamInterruptedError": "coursekit.errors",
@@ -27,7 +28,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
-    from coursekit.errors import FakeModelError, MissingAPIKeyError, RateLimitError, StreamInterruptedError
+    from coursekit.errors import FakeModelError, InvalidLatencyError, MissingAPIKeyError, RateLimitError, StreamInterruptedError
     from coursekit.fake_model import FakeStreamingChatModel
     from coursekit.providers import describe_provider, get_chat_model, provider_name
 

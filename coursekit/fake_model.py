@@ -13,29 +13,36 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import os
 import time
+import warnings
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from operator import itemgetter
+from typing import Annotated, Any, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel, LanguageModelInput
-from langchain_core.language_models.chat_models import agenerate_from_stream, generate_from_stream
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
+from langchain_core.language_models.chat_models import generate_from_stream
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
+from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
-from langchain_core.runnables import Runnable
+from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.tools import BaseTool
-from langchain_core.utils.function_calling import convert_to_openai_tool
-from pydantic import Field, PrivateAttr, model_validator
+from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
+from langchain_core.utils.pydantic import is_basemodel_subclass
+from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
-from coursekit.errors import RateLimitError, StreamInterruptedError
+from coursekit.errors import InvalidLatencyError, RateLimitError, StreamInterruptedError
+from coursekit.i18n import t
 from coursekit.replies import (
     default_text,
     example_for_schema,
     last_human_text,
     match_rule,
+    mentioned_tool,
     message_text,
     tokenize,
 )
@@ -48,7 +55,15 @@ LATENCY_PRESETS: dict[str, tuple[float, float]] = {
 }
 LATENCY_ENV = "COURSE_FAKE_LATENCY"
 
-Chunking = Literal["words", "chars"] | int
+#: Longest time, in seconds, that a zero-delay ``astream`` keeps the event loop to itself.
+LOOP_SLICE = 0.001
+
+#: Constructor arguments of real providers that the fake accepts and ignores, so that code
+#: written for Maritaca or OpenAI runs unchanged against it.
+PROVIDER_ONLY_ARGUMENTS = frozenset({"api_key", "base_url", "timeout", "max_retries"})
+
+Chunking = Literal["words", "chars"] | Annotated[int, Field(ge=1)]
+ToolChoice = str | dict[str, Any] | bool | None
 
 
 @dataclass(frozen=True)
@@ -67,39 +82,58 @@ class FakeStreamingChatModel(BaseChatModel):
         ['Hello', ',', ' world', '!', '']
     """
 
+    model_config = ConfigDict(populate_by_name=True)
+
     model_name: str = Field(default="fake-streaming-1", alias="model")
     """Reported as ``model_name`` and ``model`` in the last chunk's ``response_metadata``."""
     responses: list[str] | None = None
     """Scripted replies, used in turn and cycled when exhausted."""
     rules: dict[str, str | dict[str, Any]] = Field(default_factory=dict)
-    """Regex on the last human message -> reply text, or tool arguments (a dict)."""
+    """Regex on the last human message -> reply text, or a dict: the arguments of a tool call
+    when tools are bound, else the reply as JSON. The first matching rule wins."""
     chunking: Chunking = "words"
     """``"words"`` (token-like pieces), ``"chars"``, or a number of characters per chunk."""
     streaming: bool = False
     """As on real providers: when true, ``invoke()`` streams through the callbacks."""
-    time_to_first_token: float = 0.0
+    time_to_first_token: float = Field(default=0.0, ge=0)
     """Seconds before the first chunk. ``time.sleep`` in sync code, ``asyncio.sleep`` in async."""
-    token_delay: float = 0.0
+    token_delay: float = Field(default=0.0, ge=0)
     """Seconds before every chunk after the first."""
-    error_after: int | None = None
-    """Raise :class:`~coursekit.errors.StreamInterruptedError` after this many chunks."""
+    error_after: int | None = Field(default=None, ge=0)
+    """Raise :class:`~coursekit.errors.StreamInterruptedError` after this many content chunks
+    (after the whole reply when it is shorter): the final metadata chunk never arrives."""
     rate_limited: bool = False
     """Raise :class:`~coursekit.errors.RateLimitError` before the first token."""
+    stop: list[str] | None = None
+    """Stop sequences used when a call gives none: the reply is cut before the first one."""
+    max_tokens: int | None = Field(default=None, ge=1)
+    """At most this many content chunks; a longer reply ends with ``finish_reason="length"``."""
+    temperature: float | None = None
+    """Accepted and reported to tracing like a provider's; the replies stay deterministic."""
 
-    _calls: itertools.count = PrivateAttr(default_factory=itertools.count)
+    _scripted_turns: itertools.count = PrivateAttr(default_factory=itertools.count)
+    _tool_call_numbers: itertools.count = PrivateAttr(default_factory=itertools.count)
 
     @model_validator(mode="before")
     @classmethod
-    def _apply_latency_preset(cls, data: Any) -> Any:
-        """``latency="realistic"`` (or ``COURSE_FAKE_LATENCY``) fills the two delay fields."""
+    def _prepare_arguments(cls, data: Any) -> Any:
+        """Apply ``latency=`` (or ``COURSE_FAKE_LATENCY``); warn about arguments that do nothing.
+
+        A misspelt argument (``respones=``) would otherwise be ignored in silence and leave a
+        student wondering why the model does not say what they scripted.
+        """
         if not isinstance(data, dict):
             return data
         data = dict(data)
-        preset = data.pop("latency", None) or os.environ.get(LATENCY_ENV)
+        explicit = data.pop("latency", None)
+        preset = explicit or os.environ.get(LATENCY_ENV)
         if preset:
-            first, between = parse_latency(preset)
+            first, between = parse_latency(preset, source="latency" if explicit else LATENCY_ENV)
             data.setdefault("time_to_first_token", first)
             data.setdefault("token_delay", between)
+        known = {*cls.model_fields, *(f.alias for f in cls.model_fields.values() if f.alias)}
+        for name in data.keys() - known - PROVIDER_ONLY_ARGUMENTS:
+            warnings.warn(t("fake_model.unknown_argument", name=name, known=", ".join(sorted(known))), stacklevel=4)
         return data
 
     @classmethod
@@ -113,18 +147,66 @@ class FakeStreamingChatModel(BaseChatModel):
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
-        return {"model_name": self.model_name, "chunking": self.chunking}
+        return {"model_name": self.model_name, "chunking": self.chunking, "max_tokens": self.max_tokens}
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = super()._get_ls_params(stop=stop or self.stop, **kwargs)
+        params["ls_provider"] = "fake"
+        return params
 
     def bind_tools(
         self,
         tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool],
         *,
-        tool_choice: str | dict[str, Any] | bool | None = None,
+        tool_choice: ToolChoice = None,
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, AIMessage]:
-        """Record the tools in OpenAI format; a forced ``tool_choice`` makes the model call one."""
+        """Record the tools in OpenAI format.
+
+        A forced ``tool_choice`` (``"any"``, ``"required"``, ``True`` or a tool's name) makes
+        the model call a tool; otherwise it calls one when a dict rule matches or the question
+        names the tool, the way a real model decides.
+        """
         formatted = [convert_to_openai_tool(tool) for tool in tools]
-        return super().bind(tools=formatted, tool_choice=tool_choice, **kwargs)
+        if tool_choice is not None:
+            kwargs["tool_choice"] = tool_choice
+        return super().bind(tools=formatted, **kwargs)
+
+    def with_structured_output(
+        self,
+        schema: dict[str, Any] | type,
+        *,
+        include_raw: bool = False,
+        method: Literal["function_calling", "json_mode", "json_schema"] = "function_calling",
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, dict[str, Any] | Any]:
+        """Answers as an instance of ``schema``, a Pydantic model, a TypedDict or a JSON schema.
+
+        ``function_calling`` (the default) streams the object as tool-call arguments;
+        ``json_mode`` and ``json_schema`` stream it as JSON text in the message content, as
+        OpenAI's ``response_format`` does. Where a real model reads the expected shape from
+        the prompt in JSON mode, the fake is handed the schema. ``strict`` is accepted for
+        compatibility: the fake's objects always fit their schema.
+        """
+        if method == "function_calling":
+            return super().with_structured_output(schema, include_raw=include_raw, **kwargs)
+        if method not in ("json_mode", "json_schema"):
+            raise ValueError(f"method must be 'function_calling', 'json_mode' or 'json_schema', not {method!r}")
+        if kwargs:
+            raise ValueError(f"Received unsupported arguments {kwargs}")
+        response_format = {"type": method, "schema": convert_to_json_schema(schema)}
+        model = self.bind(
+            response_format=response_format,
+            ls_structured_output_format={"kwargs": {"method": method}, "schema": schema},
+        )
+        is_pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
+        parser = PydanticOutputParser(pydantic_object=schema) if is_pydantic else JsonOutputParser()
+        if not include_raw:
+            return model | parser
+        parsed = RunnablePassthrough.assign(parsed=itemgetter("raw") | parser, parsing_error=lambda _: None)
+        unparsed = RunnablePassthrough.assign(parsed=lambda _: None)
+        return RunnableMap(raw=model) | parsed.with_fallbacks([unparsed], exception_key="parsing_error")
 
     def _generate(
         self,
@@ -142,7 +224,9 @@ class FakeStreamingChatModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        return await agenerate_from_stream(self._astream(messages, stop, None, **kwargs))
+        # Not agenerate_from_stream: it merges the chunks in a worker thread.
+        chunks = [chunk async for chunk in self._astream(messages, stop, None, **kwargs)]
+        return generate_from_stream(iter(chunks))
 
     def _stream(
         self,
@@ -151,11 +235,10 @@ class FakeStreamingChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
+        # BaseChatModel fires on_llm_new_token for every chunk it receives from here.
         for delay, chunk in self._paced_chunks(messages, stop, **kwargs):
             if delay:
                 time.sleep(delay)
-            if run_manager and chunk.message.chunk_position != "last":
-                run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk
 
     async def _astream(
@@ -165,12 +248,15 @@ class FakeStreamingChatModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
+        handed_over = time.perf_counter()
         for delay, chunk in self._paced_chunks(messages, stop, **kwargs):
-            # Sleeping (even for 0 s) hands the loop to other tasks between chunks, the way
-            # waiting on a socket does, and makes cancellation take effect at once.
-            await asyncio.sleep(delay)
-            if run_manager and chunk.message.chunk_position != "last":
-                await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+            # Sleeping hands the loop to other tasks and lets a cancellation in. With no delay,
+            # the loop is still handed over every LOOP_SLICE, the way a real client yields
+            # between network reads that may each carry many chunks; handing it over after
+            # every chunk cost a fifth of the throughput.
+            if delay or time.perf_counter() - handed_over >= LOOP_SLICE:
+                await asyncio.sleep(delay)
+                handed_over = time.perf_counter()
             yield chunk
 
     def _paced_chunks(
@@ -179,102 +265,128 @@ class FakeStreamingChatModel(BaseChatModel):
         stop: list[str] | None,
         *,
         tools: list[dict[str, Any]] | None = None,
-        tool_choice: str | dict[str, Any] | bool | None = None,
+        tool_choice: ToolChoice = None,
+        response_format: dict[str, Any] | None = None,
+        model: str | None = None,
         **_: Any,
     ) -> Iterator[tuple[float, ChatGenerationChunk]]:
-        """Each chunk with the delay to wait before it; raises the configured faults in place."""
+        """Each chunk, built only when it is due, with the delay to wait before it.
+
+        The configured faults are raised in place: a rate limit before anything else, an
+        interruption instead of chunk ``error_after + 1``. ``model`` overrides the reported
+        model name for one call, as providers allow.
+        """
         if self.rate_limited:
             raise RateLimitError()
-        reply = self._reply(messages, tools or [], tool_choice)
+        reply = self._reply(messages, tools or [], tool_choice, response_format)
         if isinstance(reply, _ToolCall):
             pieces = self._split(json.dumps(reply.args, ensure_ascii=False))
-            bodies = [_tool_chunk(reply, piece, first=i == 0) for i, piece in enumerate(pieces)]
             finish_reason = "tool_calls"
         else:
-            pieces = self._split(_cut_at_stop(reply, stop))
-            bodies = [AIMessageChunk(content=piece) for piece in pieces]
+            pieces = self._split(_cut_at_stop(reply, stop or self.stop))
             finish_reason = "stop"
-        for sent, body in enumerate(bodies):
+        if self.max_tokens is not None and len(pieces) > self.max_tokens:
+            pieces, finish_reason = pieces[: self.max_tokens], "length"
+        for sent, piece in enumerate(pieces):
             if sent == self.error_after:
                 raise StreamInterruptedError(sent)
-            delay = self.time_to_first_token if sent == 0 else self.token_delay
-            yield delay, ChatGenerationChunk(message=body)
+            if isinstance(reply, _ToolCall):
+                body = _tool_call_chunk(reply, piece, first=sent == 0)
+            else:
+                body = AIMessageChunk(content=piece)
+            yield (self.token_delay if sent else self.time_to_first_token), ChatGenerationChunk(message=body)
         if self.error_after is not None:
-            raise StreamInterruptedError(len(bodies))
-        input_tokens = sum(len(tokenize(message_text(m))) for m in messages)
-        last = AIMessageChunk(
-            content="",
-            chunk_position="last",
-            response_metadata={
-                "finish_reason": finish_reason,
-                "model_name": self.model_name,
-                "model": self.model_name,
-            },
-            usage_metadata={
-                "input_tokens": input_tokens,
-                "output_tokens": len(bodies),
-                "total_tokens": input_tokens + len(bodies),
-            },
-        )
-        yield (self.token_delay if bodies else self.time_to_first_token), ChatGenerationChunk(message=last)
+            raise StreamInterruptedError(len(pieces))
+        last = _last_chunk(finish_reason, model or self.model_name, _count_tokens(messages), len(pieces))
+        yield (self.token_delay if pieces else self.time_to_first_token), ChatGenerationChunk(message=last)
 
     def _reply(
         self,
         messages: list[BaseMessage],
         tools: list[dict[str, Any]],
-        tool_choice: str | dict[str, Any] | bool | None,
+        tool_choice: ToolChoice,
+        response_format: dict[str, Any] | None,
     ) -> str | _ToolCall:
-        """What to answer: a tool call when one is forced or a rule gives arguments, else text."""
+        """What to answer: a tool call, a rule's reply, a scripted reply, or a plausible default."""
         question = last_human_text(messages)
         rule = match_rule(self.rules, question)
-        call_number = next(self._calls)
-        if tools and (_is_forced(tool_choice) or isinstance(rule, dict)):
-            function = _chosen_tool(tools, tool_choice)
+        function = self._tool_to_call(messages, [tool.get("function", tool) for tool in tools], tool_choice, rule)
+        if function is not None:
             args = rule if isinstance(rule, dict) else example_for_schema(function.get("parameters", {}), question)
-            digest = zlib.crc32(f"{call_number}:{function['name']}:{question}".encode())
+            digest = zlib.crc32(f"{next(self._tool_call_numbers)}:{function['name']}:{question}".encode())
             return _ToolCall(name=function["name"], args=args, id=f"call_{digest:08x}")
         if isinstance(rule, dict):
             return json.dumps(rule, ensure_ascii=False)
         if rule is not None:
             return rule
         if self.responses:
-            return self.responses[call_number % len(self.responses)]
+            return self.responses[next(self._scripted_turns) % len(self.responses)]
+        if response_format is not None:
+            return json.dumps(example_for_schema(response_format["schema"], question), ensure_ascii=False, indent=2)
         return default_text(messages)
+
+    def _tool_to_call(
+        self,
+        messages: list[BaseMessage],
+        functions: list[dict[str, Any]],
+        tool_choice: ToolChoice,
+        rule: str | dict[str, Any] | None,
+    ) -> dict[str, Any] | None:
+        """The tool to call, if any: forced, or chosen the way a model would when free to.
+
+        Free to choose, it calls a tool when a dict rule gives arguments or, with nothing
+        scripted, when the question names the tool; never right after a tool's answer, which
+        would loop an agent forever.
+        """
+        if not functions or tool_choice in (False, "none"):
+            return None
+        args = rule if isinstance(rule, dict) else {}
+        question = last_human_text(messages)
+        if tool_choice not in (None, "auto"):
+            return _chosen_tool(functions, tool_choice, args, question)
+        if messages and isinstance(messages[-1], ToolMessage):
+            return None
+        if args:
+            return _chosen_tool(functions, None, args, question)
+        if rule is None and not self.responses:
+            return mentioned_tool(functions, question)
+        return None
 
     def _split(self, text: str) -> list[str]:
         if self.chunking == "words":
             return tokenize(text)
-        size = 1 if self.chunking == "chars" else max(int(self.chunking), 1)
+        size = 1 if self.chunking == "chars" else self.chunking
         return [text[i : i + size] for i in range(0, len(text), size)]
 
 
-def parse_latency(value: str) -> tuple[float, float]:
+def parse_latency(value: str, source: str = LATENCY_ENV) -> tuple[float, float]:
     """``"realistic"`` or ``"0.3,0.02"`` (seconds to first token, seconds between tokens)."""
     if value in LATENCY_PRESETS:
         return LATENCY_PRESETS[value]
     try:
         first, between = (float(part) for part in value.split(","))
-    except ValueError as error:
-        presets = ", ".join(LATENCY_PRESETS)
-        raise ValueError(f"latency must be one of {presets} or 'FIRST,BETWEEN' seconds, not {value!r}") from error
+    except ValueError:
+        first = between = math.nan
+    if not all(0 <= seconds < math.inf for seconds in (first, between)):
+        raise InvalidLatencyError(t("fake_model.bad_latency", source=source, presets=", ".join(LATENCY_PRESETS), value=value))
     return first, between
 
 
-def _is_forced(tool_choice: str | dict[str, Any] | bool | None) -> bool:
-    return tool_choice not in (None, False, "auto", "none")
+def _chosen_tool(
+    functions: list[dict[str, Any]], tool_choice: ToolChoice, args: dict[str, Any], question: str
+) -> dict[str, Any]:
+    """The tool ``tool_choice`` names; else the one the rule's arguments fit or the question names."""
+    wanted = tool_choice.get("function", tool_choice).get("name") if isinstance(tool_choice, dict) else tool_choice
+    named = [f for f in functions if f.get("name") == wanted]
+    fitting = [f for f in functions if args and args.keys() <= f.get("parameters", {}).get("properties", {}).keys()]
+    return (named or fitting or [mentioned_tool(functions, question) or functions[0]])[0]
 
 
-def _chosen_tool(tools: list[dict[str, Any]], tool_choice: str | dict[str, Any] | bool | None) -> dict[str, Any]:
-    """The function a ``tool_choice`` names, or the first tool."""
-    functions = [tool.get("function", tool) for tool in tools]
-    if isinstance(tool_choice, dict):
-        wanted = tool_choice.get("function", tool_choice).get("name")
-    else:
-        wanted = tool_choice
-    return next((f for f in functions if f.get("name") == wanted), functions[0])
+def _count_tokens(messages: list[BaseMessage]) -> int:
+    return sum(len(tokenize(message_text(message))) for message in messages)
 
 
-def _tool_chunk(call: _ToolCall, args_piece: str, *, first: bool) -> AIMessageChunk:
+def _tool_call_chunk(call: _ToolCall, args_piece: str, *, first: bool) -> AIMessageChunk:
     return AIMessageChunk(
         content="",
         tool_call_chunks=[
@@ -286,6 +398,20 @@ def _tool_chunk(call: _ToolCall, args_piece: str, *, first: bool) -> AIMessageCh
                 "type": "tool_call_chunk",
             }
         ],
+    )
+
+
+def _last_chunk(finish_reason: str, model_name: str, input_tokens: int, output_tokens: int) -> AIMessageChunk:
+    """The empty closing chunk providers send: why the reply ended, which model, token usage."""
+    return AIMessageChunk(
+        content="",
+        chunk_position="last",
+        response_metadata={"finish_reason": finish_reason, "model_name": model_name, "model": model_name},
+        usage_metadata={
+            "input_tokens": input_tokens,
+            "output_tokens": output_tokens,
+            "total_tokens": input_tokens + output_tokens,
+        },
     )
 
 

@@ -1,13 +1,18 @@
 """Deterministic replies for the offline model: what it says, never how it streams.
 
 Everything here is a pure function of the conversation, so two runs of a notebook or a test
-always see the same words. The model asks three questions, in order:
+always see the same words. The model asks these questions, in order:
 
 1. does a ``rule`` (a regex on the last human message) match?
 2. is there a scripted ``responses`` list?
-3. otherwise, what would a helpful model plausibly answer: a JSON object when the prompt asks
-   for JSON (an instance of the schema when the prompt embeds one), else prose in the
-   prompt's language (English, Portuguese or Indonesian).
+3. otherwise, what would a helpful model plausibly answer: a summary of the tool results
+   when the last message is one, a JSON object when the prompt asks for JSON (an instance of
+   the schema when the prompt embeds one), else prose in the prompt's language (English,
+   Portuguese or Indonesian).
+
+Tool arguments and structured output come from :func:`example_for_schema`, which reads the
+numbers and quoted names of the question the way a model would ("magic_function(3)" gives
+``{"input": 3}``) and otherwise invents values that validate.
 """
 
 from __future__ import annotations
@@ -15,19 +20,24 @@ from __future__ import annotations
 import json
 import re
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
-from langchain_core.messages import BaseMessage, HumanMessage
+from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
 
 _TOKEN = re.compile(r"\s*\w+|\s*[^\w\s]|\s+$")
 
 PORTUGUESE_WORDS = frozenset(
     "você voce não nao uma um que como por para explique conte sobre olá ola é são qual quais "
-    "obrigado obrigada fale diga escreva resuma história historia brasil".split()
+    "obrigado obrigada fale diga escreva resuma história historia brasil pode isso isto esse "
+    "essa com mais muito também porque quando onde está estão fazer ajudar ajude mim meu minha "
+    "seu sua da dos das em na nos sei".split()
 )
 INDONESIAN_WORDS = frozenset(
     "apa yang dan adalah jelaskan tolong bagaimana kenapa mengapa saya kamu anda tentang ini itu "
-    "dengan untuk dalam ceritakan tuliskan halo terima kasih indonesia".split()
+    "dengan untuk dalam ceritakan tuliskan halo terima kasih indonesia bisa tidak ada akan sudah "
+    "belum dari ke di pada juga atau seperti karena kami kita mereka cara kerja bantu buat "
+    "buatkan berikan sebutkan mohon".split()
 )
 
 PROSE = {
@@ -71,15 +81,45 @@ PROSE = {
     ),
 }
 
+TOOL_RESULT_INTRO = {
+    "en": "Here is what I found: ",
+    "pt": "Veja o que eu encontrei: ",
+    "id": "Ini yang saya temukan: ",
+}
+
+SUMMARY_TEXT = {
+    "en": ("A short, structured note about {topic}.", "It arrives in pieces.", "Each piece is small.", "Validate it at the end."),
+    "pt": ("Uma nota curta e estruturada sobre {topic}.", "Chega aos pedaços.", "Cada pedaço é pequeno.", "Valide tudo no final."),
+    "id": ("Catatan singkat yang terstruktur tentang {topic}.", "Datang sepotong-sepotong.", "Setiap potongan kecil.", "Validasi di akhir."),
+}
+
+#: Words too generic to show that a question is about one particular tool.
+GENERIC_TOOL_WORDS = frozenset("tool tools function call value data info result make with from".split())
+
+#: Example values for the string formats pydantic checks, so that structured output validates.
+STRING_FORMATS = {
+    "date-time": "2024-01-15T09:30:00Z",
+    "date": "2024-01-15",
+    "time": "09:30:00",
+    "duration": "PT1H",
+    "email": "student@example.com",
+    "uri": "https://example.com/",
+    "uuid": "123e4567-e89b-42d3-a456-426614174000",
+    "ipv4": "127.0.0.1",
+}
+
 _SCHEMA_IN_PROMPT = re.compile(r"JSON schema below.*?```(?:json)?\s*(\{.*?\})\s*```", re.S | re.I)
 _ASKS_FOR_JSON = re.compile(r"\bjson\b", re.I)
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.])")
+_QUOTED = re.compile(r"""(?:^|(?<=[\s(\[:=]))(?:'([^'\n]+)'|"([^"\n]+)"|“([^”\n]+)”)""")
 
 
 def tokenize(text: str) -> list[str]:
     """Split text into token-like pieces: words keep their leading space, punctuation stands alone.
 
     ``"Hello, big world"`` becomes ``["Hello", ",", " big", " world"]``, the way a real
-    tokenizer's pieces read. No piece is empty, and joining them gives back the text.
+    tokenizer's pieces read. No piece is empty, and joining them gives back the text exactly,
+    double spaces and newlines included.
     """
     return _TOKEN.findall(text)
 
@@ -125,14 +165,28 @@ def detect_language(text: str) -> str:
 
 def default_text(messages: list[BaseMessage]) -> str:
     """A plausible, deterministic reply to the conversation."""
-    conversation = "\n".join(message_text(m) for m in messages)
     question = last_human_text(messages)
+    language = detect_language(question)
+    results = trailing_tool_results(messages)
+    if results:
+        return TOOL_RESULT_INTRO[language] + "; ".join(results)
+    conversation = "\n".join(message_text(m) for m in messages)
     if _ASKS_FOR_JSON.search(conversation):
         schema = embedded_schema(conversation)
         value = example_for_schema(schema, question) if schema else topic_summary(question)
         return json.dumps(value, ensure_ascii=False, indent=2)
-    options = PROSE[detect_language(question)]
+    options = PROSE[language]
     return options[zlib.crc32(question.encode()) % len(options)]
+
+
+def trailing_tool_results(messages: list[BaseMessage]) -> list[str]:
+    """The contents of the tool messages that end the conversation, oldest first."""
+    results: list[str] = []
+    for message in reversed(messages):
+        if not isinstance(message, ToolMessage):
+            break
+        results.insert(0, message_text(message))
+    return results
 
 
 def embedded_schema(text: str) -> dict[str, Any] | None:
@@ -151,49 +205,103 @@ def topic_summary(question: str) -> dict[str, Any]:
     """A small JSON object about the question, for prompts that ask for JSON with no schema."""
     words = re.findall(r"\w+", question)
     topic = " ".join(words[-3:]) if words else "streaming"
-    return {
-        "topic": topic,
-        "summary": f"A short, structured note about {topic}.",
-        "key_points": ["It arrives in pieces.", "Each piece is valid on its own.", "Validate at the end."],
-        "confidence": 0.9,
-    }
+    summary, *key_points = SUMMARY_TEXT[detect_language(question)]
+    return {"topic": topic, "summary": summary.format(topic=topic), "key_points": key_points, "confidence": 0.9}
+
+
+def mentioned_tool(functions: list[dict[str, Any]], question: str) -> dict[str, Any] | None:
+    """The first tool the question is about: it names the tool, or a distinctive word of its name.
+
+    ``get_weather`` answers "What is the weather in Recife?", as a real model would pick it.
+    """
+    words = set(re.findall(r"\w+", question.lower()))
+    for function in functions:
+        name = function.get("name", "")
+        parts = re.split(r"_|-|(?<=[a-z])(?=[A-Z])", name)
+        distinctive = {p.lower() for p in parts if len(p) >= 4} - GENERIC_TOOL_WORDS
+        if name.lower() in words or distinctive & words:
+            return function
+    return None
 
 
 def example_for_schema(schema: dict[str, Any], question: str = "") -> Any:
-    """A value valid for ``schema``; enum choices prefer one the question mentions."""
-    return _example(schema, schema.get("$defs", schema.get("definitions", {})), question, "value")
+    """A value valid for ``schema``, filled from the question where it can be.
+
+    Numbers in the question fill the numeric fields in order and quoted names fill the string
+    fields, when they fit the field's bounds; enum choices prefer one the question mentions.
+    """
+    return _Example(schema.get("$defs", schema.get("definitions", {})), question).value(schema, "value")
 
 
-def _example(schema: dict[str, Any], defs: dict[str, Any], question: str, name: str) -> Any:
-    if "$ref" in schema:
-        return _example(defs.get(schema["$ref"].rsplit("/", 1)[-1], {}), defs, question, name)
-    for combinator in ("anyOf", "oneOf", "allOf"):
-        if combinator in schema:
-            options = [s for s in schema[combinator] if s.get("type") != "null"] or schema[combinator]
-            return _example(options[0], defs, question, name)
-    if "const" in schema:
-        return schema["const"]
-    if "enum" in schema:
-        return pick_choice(schema["enum"], question)
-    if "default" in schema:
-        return schema["default"]
-    kind = schema.get("type", "object" if "properties" in schema else "string")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), "string")
-    if kind == "object":
-        properties = schema.get("properties", {})
-        return {key: _example(sub, defs, question, key) for key, sub in properties.items()}
-    if kind == "array":
-        return [_example(schema.get("items", {}), defs, question, name)]
-    if kind == "integer":
-        return max(int(schema.get("minimum", 1)), 1)
-    if kind == "number":
-        return float(schema.get("minimum", 0.5) or 0.5)
-    if kind == "boolean":
-        return True
-    if kind == "null":
-        return None
-    return f"example {name.replace('_', ' ')}"
+class _Example:
+    """One walk over a schema, consuming the question's numbers and quoted names in order."""
+
+    def __init__(self, defs: dict[str, Any], question: str) -> None:
+        self.defs = defs
+        self.question = question
+        self.numbers: Iterator[str] = iter(_NUMBER.findall(question))
+        self.quoted: Iterator[str] = iter(next(g for g in groups if g) for groups in _QUOTED.findall(question))
+
+    def value(self, schema: dict[str, Any], name: str) -> Any:
+        if "$ref" in schema:
+            return self.value(self.defs.get(schema["$ref"].rsplit("/", 1)[-1], {}), name)
+        for combinator in ("anyOf", "oneOf", "allOf"):
+            if combinator in schema:
+                options = [s for s in schema[combinator] if s.get("type") != "null"] or schema[combinator]
+                return self.value(options[0], name)
+        if "const" in schema:
+            return schema["const"]
+        if "enum" in schema:
+            return pick_choice(schema["enum"], self.question)
+        kind = schema.get("type", "object" if "properties" in schema else "string")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), "string")
+        if kind == "object":
+            return {key: self.value(sub, key) for key, sub in schema.get("properties", {}).items()}
+        if kind == "array":
+            return [self.value(schema.get("items", {}), name)]
+        if kind in ("integer", "number"):
+            return self.number(schema, integer=kind == "integer")
+        if kind == "boolean":
+            return schema.get("default", True)
+        if kind == "null":
+            return None
+        return self.string(schema, name)
+
+    def number(self, schema: dict[str, Any], *, integer: bool) -> int | float:
+        mentioned = next(self.numbers, None)
+        if mentioned is not None and (not integer or "." not in mentioned):
+            value = int(mentioned) if integer else float(mentioned)
+            if _within_bounds(value, schema):
+                return value
+        if "default" in schema and schema["default"] is not None:
+            return schema["default"]
+        candidates = (1, 0, schema.get("minimum"), schema.get("maximum"))
+        fitting = [c for c in candidates if isinstance(c, int | float) and _within_bounds(c, schema)]
+        if fitting:
+            return int(fitting[0]) if integer else float(fitting[0])
+        low = schema.get("exclusiveMinimum", 0)
+        return int(low) + 1 if integer else float(low) + 0.5
+
+    def string(self, schema: dict[str, Any], name: str) -> str:
+        if schema.get("format") in STRING_FORMATS:
+            return STRING_FORMATS[schema["format"]]
+        mentioned = next(self.quoted, None)
+        if mentioned is not None:
+            return mentioned
+        if isinstance(schema.get("default"), str):
+            return schema["default"]
+        return f"example {name.replace('_', ' ')}"
+
+
+def _within_bounds(value: float, schema: dict[str, Any]) -> bool:
+    checks = (
+        ("minimum", lambda bound: value >= bound),
+        ("maximum", lambda bound: value <= bound),
+        ("exclusiveMinimum", lambda bound: value > bound),
+        ("exclusiveMaximum", lambda bound: value < bound),
+    )
+    return all(check(schema[key]) for key, check in checks if isinstance(schema.get(key), int | float))
 
 
 def pick_choice(choices: list[Any], question: str) -> Any:
