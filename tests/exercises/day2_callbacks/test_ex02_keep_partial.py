@@ -1,0 +1,67 @@
+"""Exercise 2: PartialAnswer keeps the text and the error when the stream breaks."""
+
+from __future__ import annotations
+
+import pytest
+
+from coursekit.i18n import t
+from coursekit.testing import ProbeModel, assert_partial_text_kept, expect_model_error
+
+REPLY = "A dropped connection should not cost us the words that already arrived."
+PROMPT = "Go on."
+
+
+def streamed(exercise, **probe_options):
+    """Stream the probe with the student's handler; an injected fault still reaches this caller."""
+    probe = ProbeModel(responses=[REPLY], **probe_options)
+    answer = exercise.PartialAnswer()
+    if probe.error_after is None:
+        for _ in probe.stream(PROMPT, config={"callbacks": [answer]}):
+            pass
+    else:
+        with expect_model_error(probe):  # the handler only observes the error; it cannot stop it
+            for _ in probe.stream(PROMPT, config={"callbacks": [answer]}):
+                pass
+    return probe, answer
+
+
+@pytest.mark.task(1)
+def test_collects_the_whole_answer(exercise):
+    """Collects the whole answer in text"""
+    probe, answer = streamed(exercise)
+    assert answer.text == probe.record.text == REPLY, t("day2_callbacks.tokens_mismatch")
+
+
+@pytest.mark.task(2)
+def test_finished_after_a_complete_answer(exercise):
+    """finished is True after a complete answer, with no error"""
+    _, answer = streamed(exercise)
+    assert answer.finished is True and answer.error is None, t("day2_callbacks.finished_flag")
+
+
+@pytest.mark.task(3)
+def test_keeps_the_error_of_a_broken_stream(exercise):
+    """Keeps the error when the stream breaks, and is not finished"""
+    probe, answer = streamed(exercise, error_after=3)
+    assert answer.error is probe.record.error, t("day2_callbacks.error_not_kept")
+    assert answer.finished is False, t("day2_callbacks.finished_flag")
+
+
+@pytest.mark.task(3)
+@pytest.mark.parametrize("error_after", [1, 4])
+def test_keeps_the_partial_text(exercise, error_after):
+    """Keeps the text that arrived before the failure"""
+    probe, answer = streamed(exercise, error_after=error_after)
+    assert_partial_text_kept(answer.text, probe)
+    assert answer.text == probe.record.text, t("day2_callbacks.tokens_mismatch")
+
+
+@pytest.mark.task(3)
+async def test_works_in_async_code(exercise):
+    """Works the same with ainvoke() on a streaming model"""
+    probe = ProbeModel(responses=[REPLY], streaming=True, error_after=5)
+    answer = exercise.PartialAnswer()
+    with expect_model_error(probe):
+        await probe.ainvoke(PROMPT, config={"callbacks": [answer]})
+    assert answer.error is probe.record.error, t("day2_callbacks.error_not_kept")
+    assert_partial_text_kept(answer.text, probe)
