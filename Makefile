@@ -21,6 +21,14 @@ start: setup
 test: setup
 	$(PY) -m pytest
 
+# Rebuild notebooks/<lang>/<day>.ipynb from the guides and snippets (commit the result).
+notebooks: setup
+	$(PY) -m coursekit.notebooks
+
+# Serve the three-language site on http://127.0.0.1:8000 with live reload.
+docs: notebooks
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve
+
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 

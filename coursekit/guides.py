@@ -1,0 +1,120 @@
+"""Where the guides, their snippets and their notebooks live, and how a guide is read.
+
+A day's guide is ``modules/<day>/index.md`` (English), ``index.pt.md`` and ``index.id.md``. Its
+Python is never pasted into the Markdown: every Python block is one include line::
+
+    ```python
+    --8<-- "modules/<day>/snippets/<name>.py"
+    ```
+
+pymdownx.snippets expands it on the site, :mod:`coursekit.notebooks` turns it into a code cell,
+and ``tests/test_snippets.py`` runs the file. One file, three uses: the code a reader copies is
+the code the tests ran.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from coursekit.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
+#: The repository: coursekit is installed in editable mode, so this is the working tree.
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON_FENCES = frozenset({"python", "py"})
+_INCLUDE = re.compile(r'--8<-- "(?P<path>[^"]+)"\n?')
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+
+
+class GuideError(ValueError):
+    """A guide breaks the conventions the site, the notebooks and the tests rely on."""
+
+
+@dataclass(frozen=True)
+class Prose:
+    """Markdown between two code blocks, kept as written."""
+
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A code block included from a snippet file; ``path`` is relative to the repository."""
+
+    path: str
+
+
+def guide_days(root: Path = ROOT) -> list[str]:
+    """The days that have a guide, in course order (the folder names sort that way)."""
+    return sorted(path.parent.name for path in (root / "modules").glob("*/index.md"))
+
+
+def snippet_days(root: Path = ROOT) -> list[str]:
+    """The days that have snippets, with or without a guide yet (every snippet gets tested)."""
+    return sorted({path.parent.parent.name for path in (root / "modules").glob("*/snippets/*.py")})
+
+
+def guide_path(day: str, lang: str, root: Path = ROOT) -> Path:
+    """``index.md`` for the default language, ``index.<lang>.md`` for the others."""
+    name = "index.md" if lang == DEFAULT_LANGUAGE else f"index.{lang}.md"
+    return root / "modules" / day / name
+
+
+def notebook_path(day: str, lang: str, root: Path = ROOT) -> Path:
+    """Notebooks sit in one folder per language, so a student opens only their own."""
+    return root / "notebooks" / lang / f"{day}.ipynb"
+
+
+def snippet_files(day: str, root: Path = ROOT) -> list[Path]:
+    """Every runnable snippet of a day."""
+    return sorted((root / "modules" / day / "snippets").glob("*.py"))
+
+
+def read_guide(markdown: str, source: str = "guide") -> list[Prose | Snippet]:
+    """Split a guide into prose and snippet blocks, in order.
+
+    Raises:
+        GuideError: a Python block holds pasted code instead of one include line.
+    """
+    lines = markdown.splitlines(keepends=True)
+    blocks: list[Prose | Snippet] = []
+    prose_start = 0
+    for token in _MARKDOWN.parse(markdown):
+        if token.type != "fence" or token.info.strip() not in PYTHON_FENCES:
+            continue
+        start, end = token.map
+        include = _INCLUDE.fullmatch(token.content)
+        if include is None:
+            raise GuideError(
+                f"{source}, line {start + 1}: Python blocks must be a single "
+                f'--8<-- "modules/<day>/snippets/<name>.py" line, not pasted code'
+            )
+        _append_prose(blocks, lines[prose_start:start])
+        blocks.append(Snippet(include["path"]))
+        prose_start = end
+    _append_prose(blocks, lines[prose_start:])
+    return blocks
+
+
+def included_snippets(markdown: str, source: str = "guide") -> list[str]:
+    """The snippet paths a guide includes, in order."""
+    return [block.path for block in read_guide(markdown, source) if isinstance(block, Snippet)]
+
+
+def headings(markdown: str) -> list[tuple[int, str]]:
+    """``(level, text)`` of every heading; ``#`` lines inside code blocks are not headings."""
+    tokens = _MARKDOWN.parse(markdown)
+    return [
+        (int(token.tag[1:]), tokens[index + 1].content)
+        for index, token in enumerate(tokens)
+        if token.type == "heading_open"
+    ]
+
+
+def _append_prose(blocks: list[Prose | Snippet], lines: list[str]) -> None:
+    text = "".join(lines).strip("\n")
+    if text.strip():
+        blocks.append(Prose(text))
