@@ -1,0 +1,75 @@
+"""The exercise engine: grade any target folder against the course's tests, in isolation.
+
+Public API (stable; the CLI and the docs build on it)::
+
+    from coursekit.manifest import load_course
+    from coursekit.grading import grade, verify_course
+
+    course = load_course()                      # course.toml at the repo root
+    report = grade(course, ["ex01"], "exercises", lang="pt")
+    report.status, report.score, report.max_score
+    report.write_json(Path("results.json"))
+    problems = verify_course(course)            # [] when the course is consistent
+
+The course comes from :mod:`coursekit.manifest`: ``load_course(root=REPO_ROOT) -> Course``
+(raises ``CourseError`` listing every problem of course.toml), with ``.days``, ``.exercises``
+(ordered), ``.exercise(name)`` (exact), ``.select(query)`` / ``.select_all(queries)`` (what a
+student types) and ``.suggest(query)``; each ``Exercise`` has ``.template``, ``.solution``,
+``.tests``, ``.file_in(target)``, ``.points``, ``.timeout``, ``.title`` and ``.hint`` (by language).
+
+``grade(course, names=None, target="exercises", *, lang=None, jobs=4, start="auto", on_result=None) -> Report``
+    ``names``: queries as a student types them (exact name, day slug, stem prefix such as
+    ``"ex01"``, or a file path), ``None`` for the whole course; an unknown one raises
+    :class:`~coursekit.manifest.UnknownExerciseError` (with ``.suggestion``) before anything runs.
+    ``target``: a folder laid out like ``exercises/`` (``<day>/<stem>.py``), or the words
+    ``"exercises"`` / ``"solutions"``. ``lang``: en / pt / id for every message (default: the
+    current language). ``jobs``: exercises graded at once (default ``DEFAULT_JOBS`` = 4: the
+    tests mostly wait on simulated token delays, so 2 per core). ``on_result(ExerciseResult)`` is
+    called in the caller's process as each exercise finishes (progress without threads).
+    ``start``: ``"fork"`` from a warmed process (fast, default when there are no threads),
+    or ``"spawn"`` fresh interpreters (``"auto"`` picks).
+
+:class:`Report` (``.exercises``, ``.status``, ``.score``, ``.max_score``, ``.message``,
+``.to_dict()``, ``.write_json(path)``) gives results.json, after Exercism's test-runner v3::
+
+    {"version": 3, "status": "pass" | "fail" | "error", "message"?: str,
+     "score": int, "max_score": int,
+     "exercises": [{"name", "status", "score", "max_score", "message"? (on error), "duration",
+                    "tests": [{"name", "status", "message", "output", "task_id"}, ...]}]}
+
+Statuses take the worst of their parts (error > fail > pass). An exercise scores its
+manifest points only when every test passes, else 0. A test's ``name`` is its docstring's
+first line (else its function name made readable), ``output`` its captured stdout cut to
+500 characters, ``task_id`` the ``n`` of ``@pytest.mark.task(n)`` or null.
+
+:class:`ExerciseResult` (``.name``, ``.status``, ``.score``, ``.max_score``, ``.message``,
+``.tests``, ``.duration``) and :class:`TestResult` (``.name``, ``.status``, ``.message``,
+``.output``, ``.task_id``, ``.failure_kind``) are what ``on_result`` and the CLI read.
+
+Isolation: each exercise runs in its own child process and process group, under the
+manifest's timeout, with 64 MiB of file writes and 1 GiB of memory. A loop, ``sys.exit``,
+``os._exit``, a crash, a syntax or import error in one exercise becomes an ``error`` or
+``fail`` with a one-line reason in the student's language; the other exercises are still
+graded, and the grader never hangs. On timeout the child's whole process group is killed.
+This is protection against accidents, not a security sandbox: graded code runs with the
+grader's permissions. POSIX only (Linux, macOS, WSL): it relies on fork, process groups and
+resource limits.
+
+The children run pytest with the course's ``pyproject.toml`` (rootdir = course root, so
+pytest-socket keeps the network off) and only the plugins listed in
+:data:`coursekit.grading.child.PYTEST_PLUGINS`, not every installed one.
+
+``verify_course(course, *, lang=None, jobs=4) -> list[str]``
+    Every solution passes every test; every template fails every test because of its TODO;
+    manifest entries and files match both ways. One readable line per violation.
+
+Test side: ``tests/exercises/conftest.py`` re-exports the ``exercise`` fixture and the
+``--target`` option from :mod:`coursekit.grading.target`.
+"""
+
+from coursekit.grading.results import ExerciseResult, Report, TestResult
+from coursekit.grading.runner import DEFAULT_JOBS, grade
+from coursekit.grading.target import resolve_target
+from coursekit.grading.verify import verify_course
+
+__all__ = ["DEFAULT_JOBS", "ExerciseResult", "Report", "TestResult", "grade", "resolve_target", "verify_course"]

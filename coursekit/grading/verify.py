@@ -1,0 +1,87 @@
+"""``coursekit verify``: the course checks itself before students ever see it.
+
+A course is consistent when every solution passes every test, and every template fails every
+test *because its TODO is not done* (a ``NotImplementedError`` or a failed assertion), not
+because it does not even import. Files and manifest must also agree both ways: each entry has
+its template, solution and tests, and no such file exists without an entry. (Titles and hints
+in all three languages are enforced by :func:`coursekit.manifest.load_course` already.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coursekit.grading.results import ExerciseResult
+from coursekit.grading.runner import DEFAULT_JOBS, grade
+from coursekit.i18n import current_language, t
+from coursekit.manifest import Course
+
+#: Why a template's test may fail: the TODO raised, or the check saw the TODO's missing work.
+TODO_FAILURES = {"not_implemented", "assertion"}
+
+
+def _relative(course: Course, path: Path) -> str:
+    return path.relative_to(course.root).as_posix()
+
+
+def _missing_files(course: Course, lang: str) -> list[str]:
+    violations = []
+    for exercise in course.exercises:
+        for key, path in (("template", exercise.template), ("solution", exercise.solution), ("tests", exercise.tests)):
+            if not path.is_file():
+                violations.append(t(f"grading.verify_missing_{key}", lang, exercise=exercise.name, path=_relative(course, path)))
+    return violations
+
+
+def _orphans(course: Course, lang: str) -> list[str]:
+    """Exercise-like files that no manifest entry claims."""
+    expected = {path for exercise in course.exercises for path in (exercise.template, exercise.solution, exercise.tests)}
+    found = [*course.templates.glob("*/*.py"), *course.solutions.glob("*/*.py")]
+    found += (course.root / "tests" / "exercises").glob("*/test_*.py")
+    return [
+        t("grading.verify_orphan", lang, path=_relative(course, path))
+        for path in sorted(found)
+        if path not in expected and not path.name.startswith("_")
+    ]
+
+
+def _solution_violations(result: ExerciseResult, lang: str) -> list[str]:
+    if result.status == "error":
+        return [t("grading.verify_solution_error", lang, exercise=result.name, message=result.message)]
+    return [
+        t("grading.verify_solution_fails", lang, exercise=result.name, test=test.name, message=test.message)
+        for test in result.tests
+        if test.status != "pass"
+    ]
+
+
+def _template_violations(result: ExerciseResult, lang: str) -> list[str]:
+    if result.status == "error":
+        return [t("grading.verify_template_error", lang, exercise=result.name, message=result.message)]
+    violations = []
+    for test in result.tests:
+        if test.status == "pass":
+            violations.append(t("grading.verify_template_passes", lang, exercise=result.name, test=test.name))
+        elif test.failure_kind not in TODO_FAILURES:
+            violations.append(
+                t("grading.verify_template_wrong_failure", lang, exercise=result.name, test=test.name, message=test.message)
+            )
+    return violations
+
+
+def verify_course(course: Course, *, lang: str | None = None, jobs: int = DEFAULT_JOBS) -> list[str]:
+    """Every way the course is inconsistent, one readable line each; empty when all is well."""
+    language = current_language(lang)
+    violations = _missing_files(course, language) + _orphans(course, language)
+    complete = [
+        exercise.name
+        for exercise in course.exercises
+        if exercise.template.is_file() and exercise.solution.is_file() and exercise.tests.is_file()
+    ]
+    if complete:
+        solutions = grade(course, complete, "solutions", lang=language, jobs=jobs)
+        templates = grade(course, complete, "exercises", lang=language, jobs=jobs)
+        for solved, template in zip(solutions.exercises, templates.exercises, strict=True):
+            violations += _solution_violations(solved, language)
+            violations += _template_violations(template, language)
+    return violations

@@ -1,0 +1,40 @@
+"""Exercise 2: add the chunks up, and read what only the end of the stream knows.
+
+Chunks can be added: ``first + second`` is one ``AIMessageChunk`` with both texts joined and
+their metadata merged. That matters because the most useful facts about an answer arrive last.
+The final chunk has empty ``content``, but it carries:
+
+- ``response_metadata["finish_reason"]``: why the model stopped, e.g. ``"stop"`` when it was
+  done talking, ``"tool_calls"`` when it asked for a tool instead of answering;
+- ``usage_metadata``: a dict with ``input_tokens``, ``output_tokens`` and ``total_tokens``,
+  the numbers you are billed for.
+
+Adding every chunk with ``+`` gives you the same message ``invoke()`` would have returned,
+while you still had each chunk in hand the moment it arrived.
+
+Write ``collect_stream(model, prompt)`` that calls ``model.stream(prompt)`` once, adds the chunks
+together, and returns ``(text, finish_reason, usage)``:
+
+1. ``text``: the sum's ``.text``, its content as a string (``""`` when the model called a tool
+   instead of answering);
+2. ``finish_reason``: ``sum.response_metadata.get("finish_reason")``;
+3. ``usage``: ``sum.usage_metadata`` (``None`` if the provider sent none).
+
+``model`` may be a plain chat model or one with tools bound (``model.bind_tools([...])``): both
+have ``.stream()``.
+"""
+
+from __future__ import annotations
+
+from langchain_core.language_models import LanguageModelInput
+from langchain_core.messages import BaseMessage, UsageMetadata
+from langchain_core.runnables import Runnable
+
+
+def collect_stream(
+    model: Runnable[LanguageModelInput, BaseMessage], prompt: str
+) -> tuple[str, str | None, UsageMetadata | None]:
+    """Stream the answer once and return ``(text, finish_reason, usage)`` from the sum of its chunks."""
+    # TODO: add up the chunks of model.stream(prompt) with + (the first chunk starts the sum),
+    # then read the three values from the sum.
+    raise NotImplementedError("collect_stream")

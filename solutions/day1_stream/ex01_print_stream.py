@@ -1,0 +1,21 @@
+"""Exercise 1 (solution): print an answer while the model is still writing it.
+
+Each chunk is printed the moment it arrives, on one line, and flushed at once so a terminal
+shows it; empty chunks (the metadata-only last one) are skipped. The pieces are joined once at
+the end, which is cheaper than growing a string with ``+=`` on long answers.
+"""
+
+from __future__ import annotations
+
+from langchain_core.language_models import BaseChatModel
+
+
+def print_stream(model: BaseChatModel, prompt: str) -> str:
+    """Print the answer to ``prompt`` chunk by chunk as it streams, then return the whole text."""
+    pieces: list[str] = []
+    for chunk in model.stream(prompt):
+        if chunk.content:
+            print(chunk.content, end="", flush=True)
+            pieces.append(chunk.content)
+    print()
+    return "".join(pieces)

@@ -1,0 +1,19 @@
+"""Graded exercise tests: each test file grades the module of the same name in a target folder.
+
+``tests/exercises/<day>/test_<stem>.py`` gets ``<target>/<day>/<stem>.py`` from the ``exercise``
+fixture, imported fresh with importlib (FastAPI ``tests/test_tutorial`` style), so one test
+grades the template, the solution or a student's submission alike.
+
+The target is chosen by ``--target`` (``solutions``, ``exercises`` or a path; the option is
+registered in ``tests/conftest.py``), else by the ``COURSE_TARGET`` environment variable (an
+absolute path or one of those words), else it is ``solutions/``: a plain ``pytest`` run checks
+the reference solutions and must pass, since the templates would fail by design. The grader
+(``coursekit check``) always names its target explicitly.
+
+Mark a test with ``@pytest.mark.task(n)`` to tie it to task ``n`` of the exercise's docstring;
+its docstring's first line is the name students see in their results.
+"""
+
+from coursekit.grading.target import exercise, pytest_configure
+
+__all__ = ["exercise", "pytest_configure"]

@@ -1,0 +1,49 @@
+"""Exercise 3: stream_both runs two streams concurrently, without blocking, and stops on cancel."""
+
+from __future__ import annotations
+
+import pytest
+
+from coursekit.i18n import t
+from coursekit.testing import ProbeModel, assert_cancel_stops_model, assert_streams_overlap, heartbeat
+
+# The first answer is the longer one, so it finishes last: the result order must still follow
+# the prompts, not the order in which the streams end.
+ANSWERS = {
+    "volcano": "A volcano erupts when pressure from gas and magma below the crust becomes too great to hold.",
+    "owl": "Owls hunt at night, guided by very sharp hearing.",
+}
+PROMPTS = ("How does a volcano erupt?", "Tell me about owls.")
+
+
+def probe(token_delay: float = 0.02) -> ProbeModel:
+    return ProbeModel(rules=ANSWERS, token_delay=token_delay)
+
+
+@pytest.mark.task(1)
+async def test_returns_both_answers_in_prompt_order(exercise):
+    """Returns both answers, in the order of the prompts"""
+    result = await exercise.stream_both(probe(), *PROMPTS)
+    assert tuple(result) == (ANSWERS["volcano"], ANSWERS["owl"]), t("day1_stream.both_answers")
+
+
+@pytest.mark.task(2)
+async def test_streams_run_at_the_same_time(exercise):
+    """Both streams run at the same time"""
+    model = probe()
+    await exercise.stream_both(model, *PROMPTS)
+    assert_streams_overlap(model)
+
+
+@pytest.mark.task(3)
+async def test_does_not_block_the_event_loop(exercise):
+    """The event loop keeps running while the answers stream"""
+    async with heartbeat():
+        await exercise.stream_both(probe(token_delay=0.05), *PROMPTS)
+
+
+@pytest.mark.task(4)
+async def test_cancelling_stops_both_streams(exercise):
+    """Cancelling stream_both stops both streams"""
+    model = probe()
+    await assert_cancel_stops_model(exercise.stream_both(model, *PROMPTS), model)

@@ -1,0 +1,42 @@
+"""``verify``: solutions pass, templates fail only at their TODO, files and manifest agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coursekit.grading import verify_course
+from coursekit.manifest import Course, load_course
+
+
+def test_the_mini_course_is_consistent(mini_course: Course) -> None:
+    assert verify_course(mini_course) == []
+
+
+def test_every_kind_of_inconsistency_is_reported(mini_copy: Path) -> None:
+    (mini_copy / "exercises/day1_basics/ex01_add.py").write_text("def add(a, b):\n    return a + b\n")
+    (mini_copy / "exercises/day1_basics/ex02_shout.py").write_text("import missing_mod\n")
+    (mini_copy / "exercises/day1_basics/ex04_average.py").write_text("def average(numbers):\n    raise TypeError('oops')\n")
+    (mini_copy / "solutions/day2_async/ex03_countdown.py").write_text(
+        "async def countdown(n):\n    for number in range(n, 1, -1):\n        yield number\n"
+    )
+    (mini_copy / "tests/exercises/day2_async/test_ex05_echo_words.py").unlink()
+    (mini_copy / "exercises/day2_async/ex09_orphan.py").write_text("")
+
+    violations = verify_course(load_course(mini_copy), lang="en")
+
+    expected_starts = [
+        "day2_async/ex05_echo_words: the tests file tests/exercises/day2_async/test_ex05_echo_words.py is missing.",
+        "exercises/day2_async/ex09_orphan.py has no entry in course.toml.",
+        "day1_basics/ex01_add: the template already passes “Adds 2 and 3.”",
+        "day1_basics/ex01_add: the template already passes “Adds zeroes”",
+        "day1_basics/ex01_add: the template already passes “Adds any two integers. [-1-1-0]”",
+        "day1_basics/ex01_add: the template already passes “Adds any two integers. [10-5-15]”",
+        "day1_basics/ex02_shout: the template cannot even run, it must only fail at its TODO: "
+        "exercises/day1_basics/ex02_shout.py could not be imported: ModuleNotFoundError",
+        "day1_basics/ex04_average: the template fails “Averages 1, 2 and 6 to 3.” for a reason other than its TODO: TypeError: oops",
+        "day1_basics/ex04_average: the template fails “An empty list gives None.” for a reason other than its TODO: TypeError: oops",
+        "day2_async/ex03_countdown: the solution does not pass “Yields 3, 2, 1.”: AssertionError",
+    ]
+    assert len(violations) == len(expected_starts), "\n".join(violations)
+    for violation, start in zip(violations, expected_starts, strict=True):
+        assert violation.startswith(start), f"{violation!r} should start with {start!r}"
