@@ -8,11 +8,14 @@ import os
 # option lives here, the root conftest, so that pytest knows it however it is started.
 from coursekit.grading.target import pytest_addoption  # noqa: F401
 
-# Keys, provider choices and pacing from a developer's shell or .env would change what the
-# offline model does; the suite always starts from a clean, offline environment.
-# COURSE_TARGET is kept: it is a deliberate choice of which folder the exercise tests grade.
+# Keys, provider choices, pacing and language from a developer's shell or .env would change
+# what the tests see; the suite always starts from a clean, offline, English environment.
+# Two choices are kept on purpose: COURSE_TARGET (which folder tests/exercises grades) and,
+# inside the grader, COURSE_LANG, so that a student's failure messages speak their language.
+_KEPT = {"COURSE_TARGET"} | ({"COURSE_LANG"} if os.environ.get("COURSE_GRADER") == "1" else set())
+_KEYS = {"MARITACA_API_KEY", "OPENAI_API_KEY", "MARITACA_API_BASE", "OPENAI_BASE_URL"}
 for _name in list(os.environ):
-    if _name.startswith("COURSE_") and _name != "COURSE_TARGET" or _name in {"MARITACA_API_KEY", "OPENAI_API_KEY", "MARITACA_API_BASE", "OPENAI_BASE_URL"}:
+    if (_name.startswith("COURSE_") and _name not in _KEPT) or _name in _KEYS:
         del os.environ[_name]
 os.environ["COURSE_DOTENV"] = "0"  # do not read .env during tests
 os.environ["NO_MKDOCS_2_WARNING"] = "1"

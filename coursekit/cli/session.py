@@ -29,9 +29,6 @@ if TYPE_CHECKING:
     from coursekit.cli.render import GradingReporter
     from coursekit.grading import Report
 
-GRADING_JOBS = 2
-
-
 def find_root(start: Path) -> Path:
     """The nearest folder from ``start`` upwards holding ``course.toml``; else this repository."""
     for folder in (start, *start.parents):
@@ -109,7 +106,7 @@ class Session:
         if reporter is not None:
             reporter.start(len(keys))
         on_result = reporter.finished if reporter is not None else None
-        report = grade(self.course, list(keys), target, lang=self.lang, jobs=GRADING_JOBS, on_result=on_result)
+        report = grade(self.course, list(keys), target, lang=self.lang, on_result=on_result)
         if target == self.workspace:
             by_name = {exercise.name: exercise for exercise in exercises}
             for result in report.to_dict()["exercises"]:

@@ -107,6 +107,8 @@ def run_child(job: ChildJob, channel_fd: int) -> NoReturn:
         log = _redirect_std_streams()
         _limit_resources()
         os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        # The tests' own messages (coursekit.testing, the days' catalogues) follow the student.
+        os.environ.update(COURSE_GRADER="1", COURSE_LANG=job.lang)
         collector = ResultCollector(channel.send, job.lang)
         exit_code = pytest.main(job.pytest_args(), plugins=[*PYTEST_PLUGINS, collector])
         channel.send({"event": "done", "exit_code": int(exit_code), "log": _log_tail(log)})

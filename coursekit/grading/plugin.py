@@ -79,8 +79,9 @@ class ResultCollector:
             return "skipped", t("grading.skipped", self.lang, reason=error.msg)
         lines = [line for line in excinfo.exconly().splitlines() if not _PYTEST_NOISE.match(line)]
         message = truncate("\n".join(lines).rstrip(), MESSAGE_LIMIT, self.lang)
-        if any(isinstance(link, NotImplementedError) for link in _chain(error)):
-            return "not_implemented", message
+        todo = next((link for link in _chain(error) if isinstance(link, NotImplementedError)), None)
+        if todo is not None:
+            return "not_implemented", t("grading.todo", self.lang, where=str(todo) or "?")
         if isinstance(error, AssertionError | pytest.fail.Exception):
             return "assertion", message
         return "exception", message
