@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
-from langchain_core.language_models.chat_models import agenerate_from_stream, generate_from_stream
+from langchain_core.language_models.chat_models import generate_from_stream
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import PrivateAttr
@@ -161,8 +161,9 @@ class ProbeModel(FakeStreamingChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        chunks = super()._astream(messages, stop, None, **kwargs)
-        return await agenerate_from_stream(self._arecorded(chunks, "invoke"))
+        # Merged on the loop, as FakeStreamingChatModel does: agenerate_from_stream uses a thread.
+        recorded = self._arecorded(super()._astream(messages, stop, None, **kwargs), "invoke")
+        return generate_from_stream(iter([chunk async for chunk in recorded]))
 
     def _recorded(self, chunks: Iterator[ChatGenerationChunk], via: Literal["stream", "invoke"]):
         record = self._start(via)
