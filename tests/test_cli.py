@@ -397,7 +397,7 @@ def test_reset_understands_a_portuguese_yes(course: Path):
     exercise.write_text("def add(a, b):\n    return 0\n", encoding="utf-8")
     result = run("reset", "ex01", "--lang", "pt", input="sim\n")
     assert result.exit_code == 0, result.output
-    assert "[s/N]" in result.output and "voltou ao modelo original" in result.output
+    assert "[s/N]" in result.output and "voltou ao template original" in result.output
     assert exercise.read_text(encoding="utf-8") == TEMPLATES["day1_basics/ex01_add"]
 
 

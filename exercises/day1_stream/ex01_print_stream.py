@@ -1,24 +1,27 @@
 """Exercise 1: print an answer while the model is still writing it.
 
 A streaming chat model sends its answer in small pieces, ``AIMessageChunk`` objects, each with a
-few characters in ``.content``. A chat app shows every piece the moment it arrives, so the
-reader starts reading after a fraction of a second instead of staring at a blank screen until
-the whole answer is ready. That is what you will build here.
+word or a few characters in ``.text``. A chat app shows every piece the moment it arrives, so
+the reader starts reading after a fraction of a second instead of staring at a blank screen
+until the whole answer is ready. That is what you will build here.
 
 Write ``print_stream(model, prompt)`` so that it:
 
 1. loops over ``model.stream(prompt)`` and returns the whole answer as one string;
-2. prints the ``.content`` of each chunk the moment it arrives, all on one line, and then one
-   newline when the stream is over: ``print(text, end="", flush=True)`` per chunk, ``print()``
-   at the end;
+2. prints the ``.text`` of each chunk the moment it arrives, all on one line, and then one
+   newline when the stream is over: ``print(chunk.text, end="", flush=True)`` per chunk,
+   ``print()`` at the end;
 3. uses ``flush=True``: without it Python keeps the text in a buffer until the line ends, so in
    a terminal nothing would appear until the very end;
-4. skips chunks whose ``.content`` is empty: the last chunk carries only metadata.
+4. skips chunks whose ``.text`` is empty: the last chunk carries only metadata.
 
 Try it in a terminal::
 
     from coursekit import FakeStreamingChatModel
-    print_stream(FakeStreamingChatModel.realistic(), "What is streaming?")
+    answer = print_stream(FakeStreamingChatModel.realistic(), "What is streaming?")
+
+After about a third of a second, "Streaming sends an answer piece by piece..." starts to appear
+word by word on one line; ``answer`` then holds exactly the text that was printed.
 """
 
 from __future__ import annotations
@@ -28,6 +31,6 @@ from langchain_core.language_models import BaseChatModel
 
 def print_stream(model: BaseChatModel, prompt: str) -> str:
     """Print the answer to ``prompt`` chunk by chunk as it streams, then return the whole text."""
-    # TODO: loop over model.stream(prompt). For each chunk with non-empty content, print it with
+    # TODO: loop over model.stream(prompt). For each chunk with non-empty text, print it with
     # end="" and flush=True and add it to the answer. After the loop, print() and return the answer.
     raise NotImplementedError("print_stream")

@@ -2,7 +2,7 @@
 
 Chunks can be added: ``first + second`` is one ``AIMessageChunk`` with both texts joined and
 their metadata merged. That matters because the most useful facts about an answer arrive last.
-The final chunk has empty ``content``, but it carries:
+The final chunk has no text, but it carries:
 
 - ``response_metadata["finish_reason"]``: why the model stopped, e.g. ``"stop"`` when it was
   done talking, ``"tool_calls"`` when it asked for a tool instead of answering;
@@ -22,6 +22,13 @@ together, and returns ``(text, finish_reason, usage)``:
 
 ``model`` may be a plain chat model or one with tools bound (``model.bind_tools([...])``): both
 have ``.stream()``.
+
+Try it::
+
+    from coursekit import FakeStreamingChatModel
+    text, finish_reason, usage = collect_stream(FakeStreamingChatModel(), "What is streaming?")
+    print(finish_reason, usage)
+    # stop {'input_tokens': 4, 'output_tokens': 60, 'total_tokens': 64}
 """
 
 from __future__ import annotations

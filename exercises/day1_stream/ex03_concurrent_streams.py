@@ -23,7 +23,10 @@ Try it::
 
     import asyncio
     from coursekit import FakeStreamingChatModel
-    asyncio.run(stream_both(FakeStreamingChatModel.realistic(), "Tell a joke", "Say hi"))
+    first, second = asyncio.run(stream_both(FakeStreamingChatModel.realistic(), "Tell a joke", "Say hi"))
+
+Streamed one after the other, the two answers would take about twice as long as one of them;
+streamed together, they take about as long as the longer one.
 """
 
 from __future__ import annotations

@@ -16,6 +16,13 @@ returns a :class:`StreamTiming`:
 
 Read the time only with ``clock()``, the argument, never with ``time.perf_counter()`` directly:
 passing the clock in is what lets a test control time and check your numbers exactly.
+
+Try it::
+
+    from coursekit import FakeStreamingChatModel
+    timing = time_stream(FakeStreamingChatModel.realistic(), "What is streaming?")
+    print(f"first token after {timing.first_token:.2f} s, complete after {timing.total:.2f} s")
+    # first token after 0.35 s, complete after 2.17 s   (give or take a few milliseconds)
 """
 
 from __future__ import annotations

@@ -19,6 +19,16 @@ Write ``buffered_display(model, prompt, show, clock=time.monotonic, interval=0.1
 
 Read the time only with ``clock()``, the argument: the tests pass a clock they control, so they
 can check every refresh exactly and instantly.
+
+Try it::
+
+    from coursekit import FakeStreamingChatModel
+    buffered_display(FakeStreamingChatModel(), "What is streaming?", lambda batch: print(repr(batch)))
+
+With no delays, ``max_chunks`` decides: each line holds ten words, e.g.
+``'Streaming sends an answer piece by piece while the model'``. With
+``FakeStreamingChatModel.realistic()`` (about 30 ms per token), the 100 ms clock decides first:
+the first word is shown on its own, then each batch holds three or four words.
 """
 
 from __future__ import annotations

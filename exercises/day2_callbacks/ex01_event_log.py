@@ -23,7 +23,10 @@ Try it::
     log = EventLog()
     for _ in FakeStreamingChatModel().stream("hi", config={"callbacks": [log]}):
         pass
-    print(log.events)
+    print(log.events[:3], log.events[-1][0])
+    # [('start', ''), ('token', 'Here'), ('token', ' is')] end
+    print(log.text)
+    # Here is a short answer. A language model writes one token at a time, ...
 """
 
 from __future__ import annotations

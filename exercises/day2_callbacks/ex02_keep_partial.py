@@ -25,7 +25,8 @@ Try it::
         for _ in model.stream("hi", config={"callbacks": [answer]}):
             pass
     except ConnectionError:
-        print(repr(answer.text), answer.error)
+        print(repr(answer.text), answer.finished, answer.error)
+        # 'Here is a' False The connection dropped after 3 chunks (simulated by error_after).
 """
 
 from __future__ import annotations

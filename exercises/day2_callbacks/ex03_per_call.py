@@ -23,7 +23,11 @@ Try it::
     from langchain_core.prompts import ChatPromptTemplate
     from coursekit import FakeStreamingChatModel
     chain = ChatPromptTemplate.from_template("Explain {topic}") | FakeStreamingChatModel() | StrOutputParser()
-    stream_answer(chain, {"topic": "callbacks"}, [StreamingStdOutCallbackHandler()])
+    answer = stream_answer(chain, {"topic": "callbacks"}, [StreamingStdOutCallbackHandler()])
+
+The handler prints the answer token by token while it streams, and ``answer`` holds the same
+text. Call ``chain.invoke({"topic": "callbacks"})`` afterwards: nothing is printed, because the
+handler belonged to the first call only.
 """
 
 from __future__ import annotations

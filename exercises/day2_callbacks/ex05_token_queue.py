@@ -34,6 +34,8 @@ Try it::
             print(token, end="", flush=True)
 
     asyncio.run(main())
+
+"Here is a short answer..." appears word by word, while the model is still streaming.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ def print_stream(model: BaseChatModel, prompt: str) -> str:
     """Print the answer to ``prompt`` chunk by chunk as it streams, then return the whole text."""
     pieces: list[str] = []
     for chunk in model.stream(prompt):
-        if chunk.content:
-            print(chunk.content, end="", flush=True)
-            pieces.append(chunk.content)
+        if chunk.text:
+            print(chunk.text, end="", flush=True)
+            pieces.append(chunk.text)
     print()
     return "".join(pieces)
