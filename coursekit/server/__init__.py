@@ -1,0 +1,12 @@
+"""The day-3 reference server: JWT login and a model's answer streamed as Server-Sent Events.
+
+``create_app()`` builds the FastAPI app (inject a model to test it), ``run()`` serves it with
+uvicorn, and :class:`BackgroundServer` runs it on a free loopback port inside a test or a notebook.
+"""
+
+from coursekit.server.app import create_app
+from coursekit.server.background import BackgroundServer
+from coursekit.server.serve import run
+from coursekit.server.settings import ServerConfigError, ServerSettings, UnsafeServerError
+
+__all__ = ["BackgroundServer", "ServerConfigError", "ServerSettings", "UnsafeServerError", "create_app", "run"]

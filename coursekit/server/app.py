@@ -1,0 +1,61 @@
+"""``create_app()``: the FastAPI application, with its model, settings and state injected.
+
+Everything a request needs lives on ``app.state`` (the model, the token service, the stream
+counter), so tests and notebooks can build as many independent apps as they like, each with
+its own model, e.g. ``create_app(model=FakeStreamingChatModel(error_after=3))``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from langchain_core.language_models import BaseChatModel
+
+from coursekit.fake_model import LATENCY_ENV
+from coursekit.server import page, routes
+from coursekit.server.auth import TokenService
+from coursekit.server.errors import install_error_handlers
+from coursekit.server.limits import BodySizeLimit
+from coursekit.server.settings import ServerSettings
+from coursekit.server.streaming import StreamTracker
+
+#: Larger bodies are refused with 413 before they are read: a maximal prompt is ~24 KiB of JSON.
+MAX_BODY_BYTES = 64 * 1024
+
+
+def default_model() -> BaseChatModel:
+    """The model of the environment (see :mod:`coursekit.providers`).
+
+    Offline, the fake is paced like a hosted model (unless ``COURSE_FAKE_LATENCY`` says
+    otherwise), because a server that answers instantly shows nothing about streaming.
+    """
+    from coursekit.providers import get_chat_model, provider_name
+
+    if provider_name() == "fake" and not os.environ.get(LATENCY_ENV):
+        return get_chat_model(latency="realistic")
+    return get_chat_model()
+
+
+def create_app(model: BaseChatModel | None = None, settings: ServerSettings | None = None) -> FastAPI:
+    """The server; ``model`` defaults to :func:`default_model`, ``settings`` to the environment."""
+    settings = settings or ServerSettings.from_env()
+    app = FastAPI(
+        title="LangChain Streaming Course: day 3 server",
+        summary="Log in, then stream a model's answer as Server-Sent Events.",
+        # Swagger UI and ReDoc load their code from a CDN, which offline students cannot reach;
+        # the schema itself stays at /openapi.json.
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.model = model if model is not None else default_model()
+    app.state.tokens = TokenService(settings)
+    app.state.streams = StreamTracker()
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    app.include_router(routes.router)
+    app.include_router(page.router)
+    app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,53 @@
+"""Request and response bodies. Strict types, so ``{"prompt": 42}`` is an error, not ``"42"``."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, Field, StrictBool, StrictStr
+from pydantic_core import PydanticCustomError
+
+#: Longest prompt or chat message accepted, in characters. Longer ones get a 422 at once
+#: instead of a slow, expensive upstream call that would likely fail anyway.
+MAX_PROMPT_CHARS = 4000
+
+
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise PydanticCustomError("string_blank", "Text must not be blank")
+    return text
+
+
+PromptText = Annotated[StrictStr, Field(min_length=1, max_length=MAX_PROMPT_CHARS), AfterValidator(_not_blank)]
+
+
+class LoginRequest(BaseModel):
+    username: StrictStr
+    password: StrictStr
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+    """Seconds until the token expires; log in again after that."""
+
+
+class GenerateRequest(BaseModel):
+    prompt: PromptText
+
+
+class ChatRequest(BaseModel):
+    message: PromptText
+    stream: StrictBool = False
+
+
+class ChatReply(BaseModel):
+    reply: str
+    finish_reason: str | None
+    usage: dict[str, Any] | None
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    active_streams: int

@@ -1,0 +1,84 @@
+"""Fixtures for the day-3 server: a real uvicorn on 127.0.0.1 per test, with the model it needs.
+
+Every test talks HTTP to a real server (in a background thread, on a port the OS picks), so
+streaming, disconnects and error framing behave as they do for a student's browser; an
+in-process transport would buffer the whole response and hide exactly what is under test.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import ExitStack
+
+import httpx
+import pytest
+from langchain_core.language_models import BaseChatModel
+
+from coursekit.server import BackgroundServer, ServerSettings, create_app
+from coursekit.testing import ProbeModel
+
+#: A fixed secret, so tests can forge expired or foreign tokens for the same server.
+TEST_SECRET = "test-secret-for-the-day3-server-0123456789"
+STOP_WITHIN_SECONDS = 2.0
+SHORT_ANSWER = "A short answer, streamed in a few tokens."
+
+Serve = Callable[..., str]
+
+
+@pytest.fixture
+def settings() -> ServerSettings:
+    return ServerSettings(jwt_secret=TEST_SECRET)
+
+
+@pytest.fixture
+def serve(settings: ServerSettings) -> Iterator[Serve]:
+    """``serve(model, settings=...)`` starts a server and returns its base URL; all stop at teardown.
+
+    Without a model, the server gets a quick probe that answers :data:`SHORT_ANSWER`.
+    """
+    with ExitStack() as servers:
+
+        def start(model: BaseChatModel | None = None, *, settings: ServerSettings = settings) -> str:
+            model = model if model is not None else ProbeModel(responses=[SHORT_ANSWER], token_delay=0.0)
+            app = create_app(model=model, settings=settings)
+            return servers.enter_context(BackgroundServer(app))
+
+        yield start
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(timeout=30.0, limits=limits) as http:
+        yield http
+
+
+def login(url: str, username: str = "admin", password: str = "admin123") -> dict[str, str]:
+    """Log in with the demo credentials and return the ``Authorization`` header."""
+    response = httpx.post(f"{url}/login", json={"username": username, "password": password})
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture
+def auth() -> Callable[..., dict[str, str]]:
+    return login
+
+
+def wait_for_idle(url: str, timeout: float = STOP_WITHIN_SECONDS) -> float:
+    """Poll ``/health`` until no stream is open; return how long it took, or fail."""
+    start = time.monotonic()
+    while True:
+        active = httpx.get(f"{url}/health").json()["active_streams"]
+        elapsed = time.monotonic() - start
+        if active == 0:
+            return elapsed
+        if elapsed > timeout:
+            pytest.fail(f"{active} stream(s) still open {timeout} s after the client left")
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def idle() -> Callable[..., float]:
+    return wait_for_idle
