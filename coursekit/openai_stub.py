@@ -16,7 +16,6 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -24,7 +23,6 @@ from contextlib import contextmanager
 from typing import Annotated, Any, Literal
 
 import typer
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -34,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from coursekit.errors import FakeModelError, RateLimitError, StreamInterruptedError
 from coursekit.fake_model import FakeStreamingChatModel
 from coursekit.i18n import t
+from coursekit.server.background import BackgroundServer
 
 
 class ChatMessage(BaseModel):
@@ -185,30 +184,10 @@ def serve_openai_stub(model: FakeStreamingChatModel | None = None, *, port: int 
     ``port=0`` takes a free port, so parallel tests never collide. The server stops, and the
     thread ends, when the ``with`` block exits.
     """
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", port))
-    # log_config=None: leave the host's logging alone (pytest's capture, a notebook's handlers).
-    config = uvicorn.Config(create_app(model), log_config=None, access_log=False, timeout_graceful_shutdown=2)
     _quiet_expected_faults()
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="openai-stub", daemon=True)
-    thread.start()
-    try:
-        _wait_until_started(server, thread)
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        listener.close()
-
-
-def _wait_until_started(server: uvicorn.Server, thread: threading.Thread, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the OpenAI-compatible stub did not start")
-        time.sleep(0.01)
+    # log_config=None: leave the host's logging alone (pytest's capture, a notebook's handlers).
+    with BackgroundServer(create_app(model), port=port, log_config=None, access_log=False) as url:
+        yield f"{url}/v1"
 
 
 def _quiet_expected_faults() -> None:

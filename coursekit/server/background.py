@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -23,14 +24,17 @@ SHUTDOWN_GRACE_SECONDS = 1
 class BackgroundServer:
     """A uvicorn server on ``127.0.0.1`` and a port chosen by the OS; ``url`` is its address."""
 
-    def __init__(self, app: ASGIApp, *, log_level: str = "warning") -> None:
-        config = uvicorn.Config(
-            app, log_level=log_level, timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS, lifespan="off"
-        )
-        self._server = uvicorn.Server(config)
+    def __init__(self, app: ASGIApp, *, port: int = 0, **uvicorn_options: Any) -> None:
+        """``port=0`` lets the OS pick a free port; ``uvicorn_options`` go to ``uvicorn.Config``."""
+        options = {
+            "log_level": "warning",
+            "timeout_graceful_shutdown": SHUTDOWN_GRACE_SECONDS,
+            "lifespan": "off",
+        } | uvicorn_options
+        self._server = uvicorn.Server(uvicorn.Config(app, **options))
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", 0))
+        self._socket.bind(("127.0.0.1", port))
         self.port: int = self._socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(
