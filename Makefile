@@ -23,7 +23,7 @@ test: setup
 
 # Rebuild notebooks/<lang>/<day>.ipynb from the guides and snippets (commit the result).
 notebooks: setup
-	$(PY) -m coursekit.notebooks
+	$(PY) -m coursekit notebooks
 
 # Serve the three-language site on http://127.0.0.1:8000 with live reload.
 docs: notebooks

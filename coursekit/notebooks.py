@@ -1,6 +1,6 @@
 """Generate ``notebooks/<lang>/<day>.ipynb`` from each guide and its snippets.
 
-``python -m coursekit.notebooks`` (or ``make notebooks``) rewrites every notebook; ``--check``
+``coursekit notebooks`` (or ``make notebooks``) rewrites every notebook; ``--check``
 only reports the ones that differ, which is what the test suite runs. Prose cells come from the
 guide in that language and code cells from the snippet files, so a notebook never drifts from the
 site. The output is a pure function of those files (fixed cell ids, no outputs, no timestamps),
@@ -16,17 +16,15 @@ Two changes make a script run in Jupyter, where an event loop is already running
 
 from __future__ import annotations
 
-import argparse
 import ast
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
 
 from coursekit.guides import ROOT, Snippet, guide_days, guide_path, notebook_path, read_guide
-from coursekit.i18n import LANGUAGES, t
+from coursekit.i18n import LANGUAGES
 
 SKIP_EXECUTION = "skip-execution"
 _ASYNCIO_RUN = re.compile(r"^asyncio\.run\((?P<call>.+)\)[ \t]*$", re.M)
@@ -105,20 +103,3 @@ def render(notebook: NotebookNode) -> str:
     """The exact file text: nbformat's stable JSON (sorted keys) plus a final newline."""
     nbformat.validate(notebook)
     return nbformat.writes(notebook) + "\n"
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m coursekit.notebooks", description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only report stale notebooks; exit 1 if any")
-    args = parser.parse_args(argv)
-    changed = build_notebooks(check=args.check)
-    key = "notebooks.stale" if args.check else "notebooks.written"
-    for path in changed:
-        print(t(key, path=path.relative_to(ROOT).as_posix()))
-    if not changed:
-        print(t("notebooks.up_to_date"))
-    return 1 if args.check and changed else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
