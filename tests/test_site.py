@@ -108,3 +108,14 @@ def test_home_page_lists_the_days_of_the_manifest(site: Path, lang: str) -> None
 
 def test_snippet_sources_are_not_published(site: Path) -> None:
     assert not list(site.rglob("*.py")) and not list(site.rglob("*.ipynb"))
+
+
+#: Material's own interface text, which must follow the page's language too.
+SEARCH_PLACEHOLDER = {"en": "Search", "pt": "Buscar", "id": "Cari"}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_theme_interface_speaks_the_page_language(site: Path, lang: str) -> None:
+    home = page(site, lang)
+    assert re.search(rf'<html lang="{lang}[-"]', home), "the <html lang> attribute names another language"
+    assert f'placeholder="{SEARCH_PLACEHOLDER[lang]}"' in home, "the theme's own labels are in another language"
