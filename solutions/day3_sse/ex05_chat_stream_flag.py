@@ -1,0 +1,48 @@
+"""Exercise 5 (solution): one ``/chat`` endpoint, two kinds of answer.
+
+The flag picks the response class: an ``EventSourceResponse`` for clients that render tokens
+as they come, a plain JSON body for the ones that cannot (scripts, webhooks, tests). Both
+paths stay async: ``ainvoke`` waits for the whole answer without blocking the event loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from langchain_core.language_models import BaseChatModel
+from pydantic import BaseModel
+from sse_starlette import EventSourceResponse, JSONServerSentEvent
+
+
+class ChatRequest(BaseModel):
+    message: str
+    stream: bool = False
+
+
+class ChatReply(BaseModel):
+    reply: str
+
+
+async def token_events(model: BaseChatModel, message: str) -> AsyncIterator[JSONServerSentEvent]:
+    """A ``token`` event per non-empty chunk (ids 1, 2, ...), then one ``done`` event."""
+    tokens = 0
+    async for chunk in model.astream(message):
+        if chunk.text:
+            tokens += 1
+            yield JSONServerSentEvent({"text": chunk.text}, event="token", id=str(tokens))
+    yield JSONServerSentEvent({"tokens": tokens}, event="done")
+
+
+def create_app(model: BaseChatModel) -> FastAPI:
+    """``POST /chat``: JSON by default, Server-Sent Events with ``"stream": true``."""
+    app = FastAPI()
+
+    @app.post("/chat", response_model=None)
+    async def chat(body: ChatRequest) -> ChatReply | EventSourceResponse:
+        if body.stream:
+            return EventSourceResponse(token_events(model, body.message))
+        answer = await model.ainvoke(body.message)
+        return ChatReply(reply=answer.text)
+
+    return app
