@@ -29,6 +29,9 @@ from coursekit.i18n import LANGUAGES
 SKIP_EXECUTION = "skip-execution"
 _ASYNCIO_RUN = re.compile(r"^asyncio\.run\((?P<call>.+)\)[ \t]*$", re.M)
 _IMPORT_ASYNCIO = re.compile(r"^import asyncio\n", re.M)
+#: An include line in prose, e.g. inside a ```javascript block: pymdownx.snippets expands it on
+#: the site, and the notebook must show the same code rather than the directive.
+_PROSE_INCLUDE = re.compile(r'^[ \t]*--8<-- "(?P<path>[^"]+)"[ \t]*$', re.M)
 _KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -71,7 +74,7 @@ def notebook_for(day: str, lang: str, root: Path = ROOT) -> NotebookNode:
             if calls_input(source):
                 cell.metadata["tags"] = [SKIP_EXECUTION]
         else:
-            cell = nbformat.v4.new_markdown_cell(block.markdown, id=cell_id)
+            cell = nbformat.v4.new_markdown_cell(expand_includes(block.markdown, root), id=cell_id)
         cells.append(cell)
     return nbformat.v4.new_notebook(
         cells=cells,
@@ -81,6 +84,11 @@ def notebook_for(day: str, lang: str, root: Path = ROOT) -> NotebookNode:
             "coursekit": {"generated_from": guide.relative_to(root).as_posix(), "by": "make notebooks"},
         },
     )
+
+
+def expand_includes(markdown: str, root: Path = ROOT) -> str:
+    """Prose with every include line replaced by the file it names, as the site shows it."""
+    return _PROSE_INCLUDE.sub(lambda m: (root / m["path"]).read_text(encoding="utf-8").strip("\n"), markdown)
 
 
 def notebook_code(source: str) -> str:

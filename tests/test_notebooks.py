@@ -65,6 +65,8 @@ def test_notebook_is_committed_clean(day: str, lang: str) -> None:
     for cell in code:
         if SKIP_EXECUTION in cell.metadata.get("tags", []):
             assert cell.source in snippets and "input(" in cell.source
+    prose = "".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    assert "--8<--" not in prose, "an include line reached the notebook instead of the code it names"
 
 
 # --- the generator itself, on a small course in a temporary folder ---------------------------
