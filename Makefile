@@ -15,8 +15,10 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 
 setup: $(STAMP)
 
+# A short streamed answer proves the set-up (and names the provider), then your progress.
 start: setup
-	$(PY) -m coursekit
+	$(PY) -m coursekit demo
+	$(PY) -m coursekit status
 
 test: setup
 	$(PY) -m pytest
