@@ -77,11 +77,14 @@ SOLUTIONS = {
     "day2_more/ex03_double": "def double(x):\n    return 2 * x\n",
 }
 TESTS = {
-    "day1_basics/ex01_add": 'def test_adds(exercise):\n    """Adds two numbers."""\n'
+    "day1_basics/ex01_add": 'def test_adds(exercise):\n'
+    '    """Adds two numbers.\n\n    pt: Soma dois números.\n    id: Menjumlahkan dua bilangan.\n    """\n'
     '    assert exercise.add(2, 3) == 5, "add(2, 3) should give 5"\n',
-    "day1_basics/ex02_greet": 'def test_greets(exercise):\n    """Greets by name."""\n'
+    "day1_basics/ex02_greet": 'def test_greets(exercise):\n'
+    '    """Greets by name.\n\n    pt: Cumprimenta pelo nome.\n    id: Menyapa dengan nama.\n    """\n'
     '    assert exercise.greet("Ana") == "Hello, Ana!", "greet(\'Ana\') should say Hello, Ana!"\n',
-    "day2_more/ex03_double": 'def test_doubles(exercise):\n    """Doubles a number."""\n'
+    "day2_more/ex03_double": 'def test_doubles(exercise):\n'
+    '    """Doubles a number.\n\n    pt: Dobra um número.\n    id: Menggandakan sebuah bilangan.\n    """\n'
     '    assert exercise.double(4) == 8, "double(4) should give 8"\n',
 }
 EXERCISES_CONFTEST = "from coursekit.grading.target import exercise, pytest_addoption, pytest_configure  # noqa: F401\n"
@@ -217,6 +220,13 @@ def test_check_of_a_template_fails_with_the_test_message_and_the_hint(course: Pa
     assert "Score: 0/10" in result.output
 
 
+def test_check_names_the_tests_in_the_students_language(course: Path):
+    result = run("check", "ex01", "--lang", "id")
+    assert result.exit_code == 1, result.output
+    assert "Menjumlahkan dua bilangan." in result.output  # the test's "id:" docstring line
+    assert "Adds two numbers" not in result.output
+
+
 def test_check_passes_with_exit_0_once_solved_and_checks_a_whole_day(course: Path):
     solve(course, "day1_basics/ex01_add")
     solve(course, "day1_basics/ex02_greet")
@@ -301,6 +311,37 @@ def test_help_is_written_in_the_requested_language():
     assert "Seu progresso por dia e o próximo exercício a fazer." in result.stdout
 
 
+#: What Typer, Click and Rich write around the help texts, in English.
+ENGLISH_FRAME = re.compile(r"\b(Usage|Options|OPTIONS|Commands|COMMAND|Arguments|ARGS|NAME|required|default|env var)\b"
+                           r"|Show this message|<bool>")
+
+
+def help_output(*args: str) -> str:
+    """``coursekit ARGS`` in a fresh interpreter: the help language is fixed when the CLI is imported."""
+    result = subprocess.run([sys.executable, "-m", "coursekit", *args], capture_output=True, text=True, timeout=60,
+                            cwd=REPO_ROOT, env={**os.environ, **WIDE})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.mark.parametrize("lang", ["pt", "id"])
+@pytest.mark.parametrize("command", ["", "check", "reset", "serve"])
+def test_help_frame_speaks_the_requested_language(lang: str, command: str):
+    """Not only the texts: the usage line, panel titles, [required], [default: …] and --help's own line too."""
+    output = help_output(*command.split(), "--help", "--lang", lang)
+    assert ENGLISH_FRAME.findall(output) == [], output
+    frame = tomllib.loads((REPO_ROOT / "coursekit" / "i18n" / "cli.toml").read_text(encoding="utf-8"))
+    for key in ("frame_usage", "frame_options", "frame_help_option"):
+        assert frame[key][lang] in output, f"{key} is missing from:\n{output}"
+
+
+def test_english_help_keeps_typers_frame():
+    """The check above can fail: in English the same words are all there."""
+    found = {match.group(0) for match in ENGLISH_FRAME.finditer(help_output("reset", "--help", "--lang", "en"))}
+    assert {"Usage", "OPTIONS", "NAME", "Arguments", "Options", "required", "Show this message"} <= found, found
+    assert "<bool>" not in found  # a switch shows no type in any language
+
+
 def test_language_is_found_in_raw_arguments_for_parse_errors():
     assert language_in_argv(["check", "--lang", "pt"]) == "pt"
     assert language_in_argv(["check", "--lang=id"]) == "id"
@@ -339,6 +380,7 @@ def test_ambiguous_prefix_is_refused_where_one_exercise_is_needed(course: Path):
         (["hint", "ex01", "extra"], "did not expect: extra"),
         (["check", "--target"], "--target needs a value"),
         (["serve", "--port", "http"], "--port does not accept 'http'"),
+        (["reset", "ex01", "--yes=1"], "--yes takes no value: write just --yes."),
         (["hint", "ex01", "--lang", "fr"], "Unknown language 'fr'"),
     ],
 )

@@ -13,7 +13,7 @@ import typer
 
 from coursekit.cli import authoring, student
 from coursekit.cli.group import CourseGroup
-from coursekit.cli.help import help_text
+from coursekit.cli.help import CourseCommand, frame_text, help_text, metavar
 from coursekit.cli.options import GlobalOptions, Lang, session
 
 app = typer.Typer(
@@ -24,13 +24,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,  # expected errors are one line; real bugs keep a plain traceback
     add_completion=False,
     rich_markup_mode="rich",
+    options_metavar=frame_text("options_metavar"),  # inherited by every command
+    subcommand_metavar=frame_text("subcommand_metavar"),
 )
 
 
 @app.callback()
 def entry(
     ctx: typer.Context,
-    root: Annotated[Path | None, typer.Option("--root", envvar="COURSE_ROOT", metavar="DIR", file_okay=False,
+    root: Annotated[Path | None, typer.Option("--root", envvar="COURSE_ROOT", metavar=metavar("dir"), file_okay=False,
                                               show_default=False, help=help_text("root"))] = None,
     lang: Lang = None,
 ) -> None:
@@ -52,7 +54,7 @@ for command, name in [
     (authoring.notebooks, "notebooks"),
     (authoring.demo, "demo"),
 ]:
-    app.command(name, help=help_text(name))(command)
+    app.command(name, cls=CourseCommand, help=help_text(name))(command)
 
 
 def main() -> None:

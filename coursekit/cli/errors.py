@@ -75,6 +75,8 @@ def describe_usage_error(error: click_errors.UsageError, argv: Sequence[str], la
         return t("cli.bad_value", lang, option=hint, value=value if value is not None else "?", command=command)
     if isinstance(error, click_errors.BadOptionUsage) and "requires" in error.message:
         return t("cli.option_needs_value", lang, option=error.option_name, command=command)
+    if isinstance(error, click_errors.BadOptionUsage) and "does not take a value" in error.message:
+        return t("cli.switch_takes_no_value", lang, option=error.option_name, command=command)
     if error.message.startswith(EXTRA_ARGUMENTS_PREFIX):
         extra = error.message.removeprefix(EXTRA_ARGUMENTS_PREFIX).strip(" ()")
         return t("cli.extra_arguments", lang, arguments=extra, command=command)

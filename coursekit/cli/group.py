@@ -25,6 +25,7 @@ from coursekit.cli.errors import (
     describe_usage_error,
     language_in_argv,
 )
+from coursekit.cli.help import LocalisedHelp
 from coursekit.errors import FakeModelError, MissingAPIKeyError
 from coursekit.i18n import current_language, t
 
@@ -36,8 +37,8 @@ def print_error(message: str) -> None:
     Console(stderr=True, highlight=False, soft_wrap=True).print(message, style="bold red", markup=False)
 
 
-class CourseGroup(TyperGroup):
-    """``coursekit``'s top-level group: localised one-line errors and clear exit codes."""
+class CourseGroup(LocalisedHelp, TyperGroup):
+    """``coursekit``'s top-level group: localised one-line errors, help and clear exit codes."""
 
     def resolve_command(self, ctx: Context, args: list[str]) -> tuple[str | None, Any, list[str]]:
         """Refuse an unknown command with the closest real one, in the student's language."""

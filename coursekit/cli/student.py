@@ -17,7 +17,7 @@ from rich.text import Text
 
 from coursekit.cli import render
 from coursekit.cli.errors import CourseCLIError
-from coursekit.cli.help import help_text
+from coursekit.cli.help import help_text, metavar
 from coursekit.cli.options import Lang, session
 from coursekit.cli.progress import PASS
 from coursekit.cli.reset import TemplateNotFound, committed_version, restore_template
@@ -48,11 +48,11 @@ def show_status(current: Session) -> None:
 
 def check(
     ctx: typer.Context,
-    names: Annotated[list[str] | None, typer.Argument(metavar="NAME|DAY", show_default=False,
+    names: Annotated[list[str] | None, typer.Argument(metavar=metavar("name_or_day"), show_default=False,
                                                       help=help_text("check_names"))] = None,
-    target: Annotated[str | None, typer.Option("--target", metavar="DIR", show_default=False,
+    target: Annotated[str | None, typer.Option("--target", metavar=metavar("dir"), show_default=False,
                                                help=help_text("check_target"))] = None,
-    json_file: Annotated[Path | None, typer.Option("--json", metavar="FILE", dir_okay=False, show_default=False,
+    json_file: Annotated[Path | None, typer.Option("--json", metavar=metavar("file"), dir_okay=False, show_default=False,
                                                    help=help_text("check_json"))] = None,
     lang: Lang = None,
 ) -> None:
@@ -84,7 +84,7 @@ def write_json(path: Path, report: Report, lang: str) -> None:
 
 def hint(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help=help_text("name"))],
+    name: Annotated[str, typer.Argument(metavar=metavar("name"), help=help_text("name"))],
     lang: Lang = None,
 ) -> None:
     """The exercise's hint in the student's language."""
@@ -97,7 +97,7 @@ def hint(
 
 def solution(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help=help_text("name"))],
+    name: Annotated[str, typer.Argument(metavar=metavar("name"), help=help_text("name"))],
     lang: Lang = None,
 ) -> None:
     """The reference solution, only once the student's own version passes (as rustlings does)."""
@@ -111,7 +111,7 @@ def solution(
 
 def reset(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar="NAME", help=help_text("name"))],
+    name: Annotated[str, typer.Argument(metavar=metavar("name"), help=help_text("name"))],
     yes: Annotated[bool, typer.Option("--yes", "-y", help=help_text("reset_yes"))] = False,
     lang: Lang = None,
 ) -> None:
@@ -148,7 +148,7 @@ def confirm(question: str, lang: str) -> bool:
 
 def watch(
     ctx: typer.Context,
-    name: Annotated[str | None, typer.Argument(metavar="NAME", show_default=False, help=help_text("watch_name"))] = None,
+    name: Annotated[str | None, typer.Argument(metavar=metavar("name"), show_default=False, help=help_text("watch_name"))] = None,
     lang: Lang = None,
 ) -> None:
     """Re-check the current exercise on every save and move on once it passes; Ctrl-C stops."""

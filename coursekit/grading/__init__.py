@@ -38,9 +38,14 @@ student types) and ``.suggest(query)``; each ``Exercise`` has ``.template``, ``.
                     "tests": [{"name", "status", "message", "output", "task_id"}, ...]}]}
 
 Statuses take the worst of their parts (error > fail > pass). An exercise scores its
-manifest points only when every test passes, else 0. A test's ``name`` is its docstring's
-first line (else its function name made readable), ``output`` its captured stdout cut to
-500 characters, ``task_id`` the ``n`` of ``@pytest.mark.task(n)`` or null.
+manifest points only when every test passes, else 0. A test's ``name`` is its name in the
+grading language ``lang`` as its docstring gives it (the first line in English, ``pt: …`` and
+``id: …`` lines for the others, see :mod:`coursekit.grading.names`; else its function name
+made readable), plus `` [id]`` for a parametrized case; ``output`` is its captured stdout cut
+to 500 characters, ``task_id`` the ``n`` of ``@pytest.mark.task(n)`` or null. Like every
+``message``, the name is written for whoever reads the results, so it follows ``lang``: an
+instructor who collects results across students grades with one ``--lang`` (English names are
+stable keys), and the file keeps exactly the fields of the v3 interface that tools expect.
 
 :class:`ExerciseResult` (``.name``, ``.status``, ``.score``, ``.max_score``, ``.message``,
 ``.tests``, ``.duration``) and :class:`TestResult` (``.name``, ``.status``, ``.message``,
@@ -61,7 +66,8 @@ pytest-socket keeps the network off) and only the plugins listed in
 
 ``verify_course(course, *, lang=None, jobs=4) -> list[str]``
     Every solution passes every test; every template fails every test because of its TODO;
-    manifest entries and files match both ways. One readable line per violation.
+    manifest entries and files match both ways; every exercise test has a docstring that
+    names it in English, Portuguese and Indonesian. One readable line per violation.
 
 Test side: ``tests/exercises/conftest.py`` re-exports the ``exercise`` fixture and the
 ``--target`` option from :mod:`coursekit.grading.target`.

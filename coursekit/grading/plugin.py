@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from coursekit.grading.names import name_in
 from coursekit.grading.results import MESSAGE_LIMIT, OUTPUT_LIMIT, FailureKind, truncate
 from coursekit.grading.target import ExerciseLoadError
 from coursekit.i18n import t
@@ -28,10 +29,13 @@ Send = Callable[[dict[str, Any]], None]
 _PYTEST_NOISE = re.compile(r"^\s*(\+\s+where |\.\.\.Full output truncated|Use -v to get more diff)")
 
 
-def readable_test_name(item: pytest.Item) -> str:
-    """The first line of the test's docstring, else its function name made readable."""
-    doc = (getattr(getattr(item, "obj", None), "__doc__", None) or "").strip()
-    base = doc.splitlines()[0].strip() if doc else _humanize(getattr(item, "originalname", item.name))
+def readable_test_name(item: pytest.Item, lang: str) -> str:
+    """The test's docstring name in ``lang``, else its function name made readable, plus ``[id]`` if parametrized.
+
+    See :mod:`coursekit.grading.names` for how a docstring names its test in each language.
+    """
+    doc = getattr(getattr(item, "obj", None), "__doc__", None)
+    base = name_in(doc, lang) or _humanize(getattr(item, "originalname", item.name))
     callspec = getattr(item, "callspec", None)
     return f"{base} [{callspec.id}]" if callspec is not None else base
 
@@ -94,7 +98,7 @@ class ResultCollector:
             self.send({"event": "collection_error", "detail": truncate(detail, MESSAGE_LIMIT, self.lang)})
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        tests = [{"id": item.nodeid, "name": readable_test_name(item), "task_id": task_id(item)} for item in session.items]
+        tests = [{"id": item.nodeid, "name": readable_test_name(item, self.lang), "task_id": task_id(item)} for item in session.items]
         self.send({"event": "collected", "tests": tests})
 
     def pytest_runtest_logstart(self, nodeid: str) -> None:

@@ -3,14 +3,19 @@
 A course is consistent when every solution passes every test, and every template fails every
 test *because its TODO is not done* (a ``NotImplementedError`` or a failed assertion), not
 because it does not even import. Files and manifest must also agree both ways: each entry has
-its template, solution and tests, and no such file exists without an entry. (Titles and hints
-in all three languages are enforced by :func:`coursekit.manifest.load_course` already.)
+its template, solution and tests, and no such file exists without an entry. Every test names
+itself in every language in its docstring (:mod:`coursekit.grading.names`), so students never
+read an English test name in Portuguese or Indonesian results. (Titles and hints in all three
+languages are enforced by :func:`coursekit.manifest.load_course` already.)
 """
 
 from __future__ import annotations
 
+import ast
+from collections.abc import Iterator
 from pathlib import Path
 
+from coursekit.grading.names import missing_languages
 from coursekit.grading.results import ExerciseResult
 from coursekit.grading.runner import DEFAULT_JOBS, grade
 from coursekit.i18n import current_language, t
@@ -45,6 +50,34 @@ def _orphans(course: Course, lang: str) -> list[str]:
     ]
 
 
+def _test_functions(body: list[ast.stmt]) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
+    """The functions pytest collects as tests: ``test*`` at module level and in ``Test*`` classes."""
+    for node in body:
+        if isinstance(node, ast.ClassDef) and node.name.startswith("Test"):
+            yield from _test_functions(node.body)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test"):
+            yield node
+
+
+def _untranslated_tests(course: Course, lang: str) -> list[str]:
+    """Tests whose docstring does not name them in every language (read without running them)."""
+    violations = []
+    for exercise in course.exercises:
+        try:
+            module = ast.parse(exercise.tests.read_bytes(), filename=str(exercise.tests))
+        except (OSError, SyntaxError):
+            continue  # a missing file is reported above, a broken one by grading below
+        path = _relative(course, exercise.tests)
+        for function in _test_functions(module.body):
+            where = {"path": path, "line": function.lineno, "test": function.name}
+            doc = ast.get_docstring(function)
+            if not doc:
+                violations.append(t("grading.verify_test_no_docstring", lang, **where))
+            elif missing := missing_languages(doc):
+                violations.append(t("grading.verify_test_untranslated", lang, languages=", ".join(missing), **where))
+    return violations
+
+
 def _solution_violations(result: ExerciseResult, lang: str) -> list[str]:
     if result.status == "error":
         return [t("grading.verify_solution_error", lang, exercise=result.name, message=result.message)]
@@ -72,7 +105,7 @@ def _template_violations(result: ExerciseResult, lang: str) -> list[str]:
 def verify_course(course: Course, *, lang: str | None = None, jobs: int = DEFAULT_JOBS) -> list[str]:
     """Every way the course is inconsistent, one readable line each; empty when all is well."""
     language = current_language(lang)
-    violations = _missing_files(course, language) + _orphans(course, language)
+    violations = _missing_files(course, language) + _orphans(course, language) + _untranslated_tests(course, language)
     complete = [
         exercise.name
         for exercise in course.exercises

@@ -10,8 +10,9 @@ absolute path or one of those words), else it is ``solutions/``: a plain ``pytes
 the reference solutions and must pass, since the templates would fail by design. The grader
 (``coursekit check``) always names its target explicitly.
 
-Mark a test with ``@pytest.mark.task(n)`` to tie it to task ``n`` of the exercise's docstring;
-its docstring's first line is the name students see in their results.
+Mark a test with ``@pytest.mark.task(n)`` to tie it to task ``n`` of the exercise's docstring.
+Its docstring names it for students: the first line in English, then ``pt: …`` and ``id: …``
+lines (see :mod:`coursekit.grading.names`; ``coursekit verify`` refuses a test without them).
 """
 
 from coursekit.grading.target import exercise, pytest_configure

@@ -8,6 +8,12 @@ from coursekit.grading import verify_course
 from coursekit.manifest import Course, load_course
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{path.name} no longer contains {old!r}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def test_the_mini_course_is_consistent(mini_course: Course) -> None:
     assert verify_course(mini_course) == []
 
@@ -21,14 +27,23 @@ def test_every_kind_of_inconsistency_is_reported(mini_copy: Path) -> None:
     )
     (mini_copy / "tests/exercises/day2_async/test_ex05_echo_words.py").unlink()
     (mini_copy / "exercises/day2_async/ex09_orphan.py").write_text("")
+    edit(mini_copy / "tests/exercises/day1_basics/test_ex01_add.py",
+         '    """Adds 0 and 0.\n\n    pt: Soma 0 e 0.\n    id: Menjumlahkan 0 dan 0.\n    """\n', "")
+    edit(mini_copy / "tests/exercises/day1_basics/test_ex04_average.py", "    id: Daftar kosong menghasilkan None.\n", "")
+    with (mini_copy / "tests/exercises/day1_basics/test_ex02_shout.py").open("a", encoding="utf-8") as tests:
+        tests.write('\n\nclass TestEmpty:\n    def test_shouts_nothing(self, exercise):\n        """Shouts nothing."""\n'
+                    '        assert exercise.shout("") == ""\n')
 
     violations = verify_course(load_course(mini_copy), lang="en")
 
     expected_starts = [
         "day2_async/ex05_echo_words: the tests file tests/exercises/day2_async/test_ex05_echo_words.py is missing.",
         "exercises/day2_async/ex09_orphan.py has no entry in course.toml.",
+        "tests/exercises/day1_basics/test_ex01_add.py:15: test_adds_zeroes has no docstring.",
+        "tests/exercises/day1_basics/test_ex02_shout.py:21: the docstring of test_shouts_nothing has no name in pt, id:",
+        "tests/exercises/day1_basics/test_ex04_average.py:10: the docstring of test_empty_list_has_no_average has no name in id:",
         "day1_basics/ex01_add: the template already passes “Adds 2 and 3.”",
-        "day1_basics/ex01_add: the template already passes “Adds zeroes”",
+        "day1_basics/ex01_add: the template already passes “Adds zeroes”",  # no docstring: the function's name
         "day1_basics/ex01_add: the template already passes “Adds any two integers. [-1-1-0]”",
         "day1_basics/ex01_add: the template already passes “Adds any two integers. [10-5-15]”",
         "day1_basics/ex02_shout: the template cannot even run, it must only fail at its TODO: "

@@ -33,7 +33,11 @@ def expected(model, prompt: str):
 @pytest.mark.task(1)
 @pytest.mark.parametrize("chunking", ["words", "chars"])
 def test_text_is_the_whole_answer(exercise, chunking):
-    """The text is the whole answer, exactly as streamed"""
+    """The text is the whole answer, exactly as streamed
+
+    pt: O texto é a resposta inteira, exatamente como veio no stream
+    id: Teksnya adalah seluruh jawaban, persis seperti yang dikirim stream
+    """
     model = probe(chunking=chunking)
     text, _, _ = exercise.collect_stream(model, "Tell me about the moon.")
     assert text == model.record.text == ANSWERS["moon"], t("day1_stream.collected_text")
@@ -41,7 +45,11 @@ def test_text_is_the_whole_answer(exercise, chunking):
 
 @pytest.mark.task(2)
 def test_finish_reason_comes_from_the_stream(exercise):
-    """The finish reason comes from the end of the stream"""
+    """The finish reason comes from the end of the stream
+
+    pt: O motivo de término vem do fim do stream
+    id: Alasan selesai (finish reason) diambil dari akhir stream
+    """
     _, finish_reason, _ = exercise.collect_stream(probe(), "How does bread rise?")
     assert finish_reason == expected(probe(), "How does bread rise?")[1] == "stop", t("day1_stream.finish_reason")
 
@@ -54,7 +62,11 @@ def test_finish_reason_comes_from_the_stream(exercise):
 @pytest.mark.task(3)
 @pytest.mark.parametrize("prompt", ["Tell me about the moon.", "How does bread rise?"])
 def test_usage_is_the_token_count_of_the_call(exercise, prompt):
-    """The usage is the token count the model reported"""
+    """The usage is the token count the model reported
+
+    pt: O uso é a contagem de tokens que o modelo informou
+    id: Pemakaiannya adalah jumlah token yang dilaporkan model
+    """
     _, _, usage = exercise.collect_stream(probe(), prompt)
     reference = expected(probe(), prompt)[2]
     assert usage is not None and dict(usage) == dict(reference), t("day1_stream.usage")
@@ -62,7 +74,11 @@ def test_usage_is_the_token_count_of_the_call(exercise, prompt):
 
 @pytest.mark.task(1)
 def test_streams_the_answer_only_once(exercise):
-    """Calls model.stream() once, and not invoke()"""
+    """Calls model.stream() once, and not invoke()
+
+    pt: Chama model.stream() uma única vez, e não invoke()
+    id: Memanggil model.stream() satu kali saja, bukan invoke()
+    """
     model = probe()
     exercise.collect_stream(model, "Tell me about the moon.")
     assert [record.via for record in model.records] == ["stream"], t("day1_stream.one_stream")

@@ -22,14 +22,22 @@ def probe(token_delay: float = 0.02) -> ProbeModel:
 
 @pytest.mark.task(1)
 async def test_returns_both_answers_in_prompt_order(exercise):
-    """Returns both answers, in the order of the prompts"""
+    """Returns both answers, in the order of the prompts
+
+    pt: Devolve as duas respostas, na ordem dos prompts
+    id: Mengembalikan kedua jawaban, sesuai urutan prompt
+    """
     result = await exercise.stream_both(probe(), *PROMPTS)
     assert tuple(result) == (ANSWERS["volcano"], ANSWERS["owl"]), t("day1_stream.both_answers")
 
 
 @pytest.mark.task(2)
 async def test_streams_run_at_the_same_time(exercise):
-    """Both streams run at the same time"""
+    """Both streams run at the same time
+
+    pt: Os dois streams rodam ao mesmo tempo
+    id: Kedua stream berjalan bersamaan
+    """
     model = probe()
     await exercise.stream_both(model, *PROMPTS)
     assert_streams_overlap(model)
@@ -37,13 +45,21 @@ async def test_streams_run_at_the_same_time(exercise):
 
 @pytest.mark.task(3)
 async def test_does_not_block_the_event_loop(exercise):
-    """The event loop keeps running while the answers stream"""
+    """The event loop keeps running while the answers stream
+
+    pt: O event loop continua rodando enquanto as respostas chegam
+    id: Event loop tetap berjalan selama jawaban di-stream
+    """
     async with heartbeat():
         await exercise.stream_both(probe(token_delay=0.05), *PROMPTS)
 
 
 @pytest.mark.task(4)
 async def test_cancelling_stops_both_streams(exercise):
-    """Cancelling stream_both stops both streams"""
+    """Cancelling stream_both stops both streams
+
+    pt: Cancelar stream_both interrompe os dois streams
+    id: Membatalkan stream_both menghentikan kedua stream
+    """
     model = probe()
     await assert_cancel_stops_model(exercise.stream_both(model, *PROMPTS), model)

@@ -21,7 +21,11 @@ def timed(exercise, first: float, between: float):
 
 @pytest.mark.task(1)
 def test_returns_the_whole_answer(exercise):
-    """Returns the whole answer"""
+    """Returns the whole answer
+
+    pt: Devolve a resposta inteira
+    id: Mengembalikan seluruh jawaban
+    """
     probe, timing = timed(exercise, *PACINGS[0])
     assert timing.text == probe.record.text == ANSWER, t("day1_stream.wrong_text")
 
@@ -29,7 +33,11 @@ def test_returns_the_whole_answer(exercise):
 @pytest.mark.task(2)
 @pytest.mark.parametrize("first, between", PACINGS)
 def test_time_to_first_token(exercise, first, between):
-    """Measures the time to the first token"""
+    """Measures the time to the first token
+
+    pt: Mede o tempo até o primeiro token
+    id: Mengukur waktu hingga token pertama
+    """
     probe, timing = timed(exercise, first, between)
     record = probe.record
     first_text = next(chunk for chunk in record.chunks if chunk.text)
@@ -40,7 +48,11 @@ def test_time_to_first_token(exercise, first, between):
 @pytest.mark.task(3)
 @pytest.mark.parametrize("first, between", PACINGS)
 def test_total_time(exercise, first, between):
-    """Measures the total time until the stream is over"""
+    """Measures the total time until the stream is over
+
+    pt: Mede o tempo total até o fim do stream
+    id: Mengukur total waktu sampai stream selesai
+    """
     probe, timing = timed(exercise, first, between)
     record = probe.record
     expected = record.ended.at - record.started.at
@@ -49,7 +61,11 @@ def test_total_time(exercise, first, between):
 
 @pytest.mark.task(2)
 def test_a_silent_answer_has_no_first_token(exercise):
-    """An answer with no text has no first token"""
+    """An answer with no text has no first token
+
+    pt: Uma resposta sem texto não tem primeiro token
+    id: Jawaban tanpa teks tidak punya token pertama
+    """
     probe = ProbeModel(responses=[""], virtual_time=True, time_to_first_token=0.4)
     timing = exercise.time_stream(probe, PROMPT, clock=probe.clock)
     assert timing.text == "" and timing.first_token is None, t("day1_stream.silent_answer")
@@ -58,7 +74,11 @@ def test_a_silent_answer_has_no_first_token(exercise):
 
 @pytest.mark.task(3)
 def test_uses_the_real_clock_by_default(exercise):
-    """Without a clock argument, measures real seconds"""
+    """Without a clock argument, measures real seconds
+
+    pt: Sem o argumento clock, mede segundos de verdade
+    id: Tanpa argumen clock, mengukur detik sungguhan
+    """
     probe = ProbeModel(responses=[ANSWER], time_to_first_token=0.05, token_delay=0.01)
     timing = exercise.time_stream(probe, PROMPT)
     later_gaps = 0.01 * (len(probe.record.chunks) - 1)  # sleeps after the first chunk: lower bounds

@@ -61,7 +61,11 @@ def check_refreshes(probe: ProbeModel, shown: Received, interval: float, max_chu
 
 @pytest.mark.task(3)
 def test_shows_every_chunk_once_in_order(exercise):
-    """Shows every chunk exactly once, in order, and returns the answer"""
+    """Shows every chunk exactly once, in order, and returns the answer
+
+    pt: Mostra cada chunk exatamente uma vez, na ordem, e devolve a resposta
+    id: Menampilkan setiap chunk tepat satu kali, berurutan, lalu mengembalikan jawabannya
+    """
     probe, shown, returned = displayed(exercise, between=0.03)
     assert returned == probe.record.text == ANSWER, t("day1_stream.wrong_text")
     assert batches(shown, probe.record) is not None, t("day1_stream.batches_lost")
@@ -69,14 +73,22 @@ def test_shows_every_chunk_once_in_order(exercise):
 
 @pytest.mark.task(2)
 def test_fast_model_refreshes_every_ten_chunks(exercise):
-    """A fast model is shown every 10 chunks"""
+    """A fast model is shown every 10 chunks
+
+    pt: Um modelo rápido é mostrado a cada 10 chunks
+    id: Model yang cepat ditampilkan setiap 10 chunk
+    """
     probe, shown, _ = displayed(exercise, between=0.001)
     check_refreshes(probe, shown, interval=0.1, max_chunks=10)
 
 
 @pytest.mark.task(2)
 def test_slow_model_refreshes_every_100_ms(exercise):
-    """A slow model is shown every 100 ms"""
+    """A slow model is shown every 100 ms
+
+    pt: Um modelo lento é mostrado a cada 100 ms
+    id: Model yang lambat ditampilkan setiap 100 ms
+    """
     probe, shown, _ = displayed(exercise, between=0.03)
     check_refreshes(probe, shown, interval=0.1, max_chunks=10)
 
@@ -84,13 +96,21 @@ def test_slow_model_refreshes_every_100_ms(exercise):
 @pytest.mark.task(2)
 @pytest.mark.parametrize("between, interval, max_chunks", [(0.07, 0.2, 5), (0.045, 0.5, 6)])
 def test_follows_the_interval_and_max_chunks_it_is_given(exercise, between, interval, max_chunks):
-    """Uses the interval and max_chunks it is given"""
+    """Uses the interval and max_chunks it is given
+
+    pt: Usa o interval e o max_chunks que recebe
+    id: Memakai interval dan max_chunks yang diberikan
+    """
     probe, shown, _ = displayed(exercise, between=between, interval=interval, max_chunks=max_chunks)
     check_refreshes(probe, shown, interval=interval, max_chunks=max_chunks)
 
 
 @pytest.mark.task(1)
 def test_first_batch_is_shown_before_the_answer_ends(exercise):
-    """The first batch is shown before the answer is complete"""
+    """The first batch is shown before the answer is complete
+
+    pt: O primeiro lote aparece antes de a resposta terminar
+    id: Batch pertama ditampilkan sebelum jawaban selesai
+    """
     probe, shown, _ = displayed(exercise, between=0.03)
     assert_incremental(shown, probe)

@@ -31,7 +31,11 @@ def logged(exercise, *, via: str = "stream"):
 
 @pytest.mark.task(1)
 def test_logs_the_start_first(exercise):
-    """Logs ("start", "") first"""
+    """Logs ("start", "") first
+
+    pt: Registra ("start", "") primeiro
+    id: Mencatat ("start", "") lebih dulu
+    """
     _, log = logged(exercise)
     kinds = [kind for kind, _ in log.events]
     assert log.events[:1] == [("start", "")], t("day2_callbacks.events_out_of_order", kinds=kinds)
@@ -40,7 +44,11 @@ def test_logs_the_start_first(exercise):
 @pytest.mark.task(2)
 @pytest.mark.parametrize("via", ["stream", "invoke"])
 def test_logs_every_token_in_order(exercise, via):
-    """Logs every non-empty token, in order"""
+    """Logs every non-empty token, in order
+
+    pt: Registra cada token não vazio, na ordem
+    id: Mencatat setiap token yang tidak kosong, sesuai urutan
+    """
     probe, log = logged(exercise, via=via)
     tokens = [detail for kind, detail in log.events if kind == "token"]
     assert tokens == streamed_tokens(probe), t("day2_callbacks.tokens_mismatch")
@@ -48,7 +56,11 @@ def test_logs_every_token_in_order(exercise, via):
 
 @pytest.mark.task(3)
 def test_ends_once_with_the_whole_answer(exercise):
-    """Logs ("end", answer) once, after the tokens"""
+    """Logs ("end", answer) once, after the tokens
+
+    pt: Registra ("end", answer) uma única vez, depois dos tokens
+    id: Mencatat ("end", answer) satu kali, setelah token-tokennya
+    """
     _, log = logged(exercise)
     ends = [event for event in log.events if event[0] == "end"]
     assert ends == [("end", REPLY)] and log.events[-1:] == ends, t("day2_callbacks.end_text")
@@ -57,7 +69,11 @@ def test_ends_once_with_the_whole_answer(exercise):
 @pytest.mark.task(3)
 @pytest.mark.parametrize("via", ["stream", "invoke"])
 def test_start_then_tokens_then_end(exercise, via):
-    """The whole log reads: start, one token per chunk, end"""
+    """The whole log reads: start, one token per chunk, end
+
+    pt: O log completo fica: start, um token por chunk, end
+    id: Isi log lengkapnya: start, satu token per chunk, end
+    """
     probe, log = logged(exercise, via=via)
     kinds = [kind for kind, _ in log.events]
     expected = ["start", *["token"] * len(streamed_tokens(probe)), "end"]
@@ -66,6 +82,10 @@ def test_start_then_tokens_then_end(exercise, via):
 
 @pytest.mark.task(4)
 def test_text_joins_the_tokens(exercise):
-    """text is the answer put together from the tokens"""
+    """text is the answer put together from the tokens
+
+    pt: text é a resposta montada a partir dos tokens
+    id: text adalah jawaban yang disusun dari token-token
+    """
     probe, log = logged(exercise)
     assert log.text == probe.record.text == REPLY, t("day2_callbacks.text_property")

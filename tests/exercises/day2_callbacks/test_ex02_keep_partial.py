@@ -27,21 +27,33 @@ def streamed(exercise, **probe_options):
 
 @pytest.mark.task(1)
 def test_collects_the_whole_answer(exercise):
-    """Collects the whole answer in text"""
+    """Collects the whole answer in text
+
+    pt: Junta a resposta inteira em text
+    id: Mengumpulkan seluruh jawaban di text
+    """
     probe, answer = streamed(exercise)
     assert answer.text == probe.record.text == REPLY, t("day2_callbacks.tokens_mismatch")
 
 
 @pytest.mark.task(2)
 def test_finished_after_a_complete_answer(exercise):
-    """finished is True after a complete answer, with no error"""
+    """finished is True after a complete answer, with no error
+
+    pt: finished é True depois de uma resposta completa, sem erro
+    id: finished bernilai True setelah jawaban lengkap, tanpa error
+    """
     _, answer = streamed(exercise)
     assert answer.finished is True and answer.error is None, t("day2_callbacks.finished_flag")
 
 
 @pytest.mark.task(3)
 def test_keeps_the_error_of_a_broken_stream(exercise):
-    """Keeps the error when the stream breaks, and is not finished"""
+    """Keeps the error when the stream breaks, and is not finished
+
+    pt: Guarda o erro quando o stream falha, e finished continua False
+    id: Menyimpan error saat stream gagal, dan finished tetap False
+    """
     probe, answer = streamed(exercise, error_after=3)
     assert answer.error is probe.record.error, t("day2_callbacks.error_not_kept")
     assert answer.finished is False, t("day2_callbacks.finished_flag")
@@ -50,7 +62,11 @@ def test_keeps_the_error_of_a_broken_stream(exercise):
 @pytest.mark.task(3)
 @pytest.mark.parametrize("error_after", [1, 4])
 def test_keeps_the_partial_text(exercise, error_after):
-    """Keeps the text that arrived before the failure"""
+    """Keeps the text that arrived before the failure
+
+    pt: Guarda o texto que chegou antes da falha
+    id: Menyimpan teks yang sudah tiba sebelum kegagalan
+    """
     probe, answer = streamed(exercise, error_after=error_after)
     assert_partial_text_kept(answer.text, probe)
     assert answer.text == probe.record.text, t("day2_callbacks.tokens_mismatch")
@@ -58,7 +74,11 @@ def test_keeps_the_partial_text(exercise, error_after):
 
 @pytest.mark.task(3)
 async def test_works_in_async_code(exercise):
-    """Works the same with ainvoke() on a streaming model"""
+    """Works the same with ainvoke() on a streaming model
+
+    pt: Funciona do mesmo jeito com ainvoke() num modelo com streaming
+    id: Bekerja sama saja dengan ainvoke() pada model yang melakukan streaming
+    """
     probe = ProbeModel(responses=[REPLY], streaming=True, error_after=5)
     answer = exercise.PartialAnswer()
     with expect_model_error(probe):

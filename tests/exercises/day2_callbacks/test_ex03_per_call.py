@@ -45,14 +45,22 @@ def make_chain():
 
 @pytest.mark.task(1)
 def test_returns_the_whole_answer(exercise):
-    """Returns the whole answer"""
+    """Returns the whole answer
+
+    pt: Devolve a resposta inteira
+    id: Mengembalikan seluruh jawaban
+    """
     _, chain = make_chain()
     assert exercise.stream_answer(chain, INPUTS, [StepRecorder()]) == REPLY, t("day2_callbacks.answer_text")
 
 
 @pytest.mark.task(2)
 def test_callbacks_reach_every_step(exercise):
-    """The handlers see the prompt, the chat model and the parser"""
+    """The handlers see the prompt, the chat model and the parser
+
+    pt: Os handlers veem o prompt, o chat model e o parser
+    id: Handler-nya melihat prompt, chat model, dan parser
+    """
     _, chain = make_chain()
     recorder = StepRecorder()
     exercise.stream_answer(chain, INPUTS, [recorder])
@@ -61,7 +69,11 @@ def test_callbacks_reach_every_step(exercise):
 
 @pytest.mark.task(2)
 def test_model_tokens_reach_every_handler(exercise):
-    """Every handler gets every token of the chat model"""
+    """Every handler gets every token of the chat model
+
+    pt: Cada handler recebe todos os tokens do chat model
+    id: Setiap handler menerima semua token dari chat model
+    """
     probe, chain = make_chain()
     first, second = StepRecorder(), StepRecorder()
     exercise.stream_answer(chain, INPUTS, [first, second])
@@ -71,7 +83,11 @@ def test_model_tokens_reach_every_handler(exercise):
 
 @pytest.mark.task(3)
 def test_later_calls_do_not_reach_the_handlers(exercise):
-    """A later call without the handlers does not reach them"""
+    """A later call without the handlers does not reach them
+
+    pt: Uma chamada posterior sem os handlers não chega até eles
+    id: Pemanggilan berikutnya tanpa handler tidak sampai ke handler tersebut
+    """
     probe, chain = make_chain()
     recorder = StepRecorder()
     exercise.stream_answer(chain, INPUTS, [recorder])

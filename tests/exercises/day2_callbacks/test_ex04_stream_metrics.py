@@ -28,7 +28,11 @@ def text_chunks(probe: ProbeModel) -> int:
 
 @pytest.mark.task(2)
 def test_counts_the_tokens_the_model_reports(exercise):
-    """Counts as many tokens as usage_metadata reports"""
+    """Counts as many tokens as usage_metadata reports
+
+    pt: Conta tantos tokens quanto o usage_metadata informa
+    id: Menghitung token sebanyak yang dilaporkan usage_metadata
+    """
     probe, metrics, answer = measured(exercise)
     usage = answer.usage_metadata["output_tokens"]
     assert metrics.tokens == text_chunks(probe) == usage, t(
@@ -38,7 +42,11 @@ def test_counts_the_tokens_the_model_reports(exercise):
 
 @pytest.mark.task(2)
 def test_time_to_first_token(exercise):
-    """Measures the time to the first token"""
+    """Measures the time to the first token
+
+    pt: Mede o tempo até o primeiro token
+    id: Mengukur waktu hingga token pertama
+    """
     _, metrics, _ = measured(exercise)
     assert metrics.time_to_first_token == pytest.approx(FIRST), t(
         "day2_callbacks.ttft_wrong", expected=FIRST, got=metrics.time_to_first_token
@@ -47,7 +55,11 @@ def test_time_to_first_token(exercise):
 
 @pytest.mark.task(3)
 def test_total_time(exercise):
-    """Measures the total time, until on_llm_end"""
+    """Measures the total time, until on_llm_end
+
+    pt: Mede o tempo total, até on_llm_end
+    id: Mengukur total waktu, sampai on_llm_end
+    """
     probe, metrics, _ = measured(exercise)
     total = FIRST + BETWEEN * text_chunks(probe)  # the empty last chunk comes one delay after the last token
     assert metrics.total_time == pytest.approx(total), t(
@@ -57,7 +69,11 @@ def test_total_time(exercise):
 
 @pytest.mark.task(3)
 def test_reads_output_tokens_from_usage(exercise):
-    """Reads output_tokens from the answer's usage_metadata"""
+    """Reads output_tokens from the answer's usage_metadata
+
+    pt: Lê output_tokens do usage_metadata da resposta
+    id: Membaca output_tokens dari usage_metadata jawaban
+    """
     _, metrics, answer = measured(exercise)
     usage = answer.usage_metadata["output_tokens"]
     assert metrics.output_tokens == usage, t("day2_callbacks.usage_missing", usage=usage)
@@ -65,7 +81,11 @@ def test_reads_output_tokens_from_usage(exercise):
 
 @pytest.mark.task(4)
 def test_tokens_per_second(exercise):
-    """tokens_per_second is tokens / total_time"""
+    """tokens_per_second is tokens / total_time
+
+    pt: tokens_per_second é tokens / total_time
+    id: tokens_per_second sama dengan tokens / total_time
+    """
     probe, metrics, _ = measured(exercise)
     expected = text_chunks(probe) / (FIRST + BETWEEN * text_chunks(probe))
     assert metrics.tokens_per_second == pytest.approx(expected), t("day2_callbacks.speed_wrong")
@@ -73,7 +93,11 @@ def test_tokens_per_second(exercise):
 
 @pytest.mark.task(1)
 def test_each_call_starts_from_zero(exercise):
-    """A second call is measured on its own"""
+    """A second call is measured on its own
+
+    pt: Uma segunda chamada é medida à parte
+    id: Pemanggilan kedua diukur tersendiri
+    """
     _, metrics, answer = measured(exercise, responses=("one two three four five six", "seven eight"), calls=2)
     assert metrics.tokens == answer.usage_metadata["output_tokens"] == 2, t("day2_callbacks.not_reset")
     assert metrics.time_to_first_token == pytest.approx(FIRST), t("day2_callbacks.not_reset")
@@ -82,7 +106,11 @@ def test_each_call_starts_from_zero(exercise):
 
 @pytest.mark.task(1)
 def test_uses_the_real_clock_by_default(exercise):
-    """Without a clock argument, measures real seconds"""
+    """Without a clock argument, measures real seconds
+
+    pt: Sem o argumento clock, mede segundos de verdade
+    id: Tanpa argumen clock, mengukur detik sungguhan
+    """
     probe = ProbeModel(responses=[REPLY], streaming=True, time_to_first_token=0.05, token_delay=0.01)
     metrics = exercise.StreamMetrics()
     probe.invoke(PROMPT, config={"callbacks": [metrics]})

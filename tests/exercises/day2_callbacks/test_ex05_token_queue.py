@@ -35,7 +35,11 @@ def drain(queue: asyncio.Queue) -> list:
 
 @pytest.mark.task(1)
 async def test_handler_queues_the_tokens_then_done(exercise):
-    """TokenQueue puts each token, then DONE, on the queue"""
+    """TokenQueue puts each token, then DONE, on the queue
+
+    pt: TokenQueue coloca cada token e depois DONE na fila
+    id: TokenQueue memasukkan setiap token, lalu DONE, ke antrean
+    """
     probe = ProbeModel(responses=[REPLY], streaming=True, token_delay=0.0)
     handler = exercise.TokenQueue()
     await probe.ainvoke(PROMPT, config={"callbacks": [handler]})
@@ -45,7 +49,11 @@ async def test_handler_queues_the_tokens_then_done(exercise):
 
 @pytest.mark.task(2)
 async def test_handler_queues_the_error(exercise):
-    """TokenQueue puts the error on the queue when the stream breaks"""
+    """TokenQueue puts the error on the queue when the stream breaks
+
+    pt: TokenQueue coloca o erro na fila quando o stream falha
+    id: TokenQueue memasukkan error ke antrean saat stream gagal
+    """
     probe = ProbeModel(responses=[REPLY], streaming=True, token_delay=0.0, error_after=3)
     handler = exercise.TokenQueue()
     with expect_model_error(probe):
@@ -56,7 +64,11 @@ async def test_handler_queues_the_error(exercise):
 
 @pytest.mark.task(3)
 async def test_relay_yields_the_tokens_as_they_arrive(exercise):
-    """relay yields each token while the model is still streaming, without blocking the loop"""
+    """relay yields each token while the model is still streaming, without blocking the loop
+
+    pt: relay faz yield de cada token enquanto o modelo ainda está no stream, sem travar o loop
+    id: relay me-yield setiap token selagi model masih streaming, tanpa memblokir loop
+    """
     probe = ProbeModel(responses=[REPLY], streaming=True)
     received = Received()
     async with heartbeat():
@@ -67,7 +79,11 @@ async def test_relay_yields_the_tokens_as_they_arrive(exercise):
 
 @pytest.mark.task(4)
 async def test_relay_raises_the_error_after_the_partial_tokens(exercise):
-    """relay yields the tokens before a failure, then raises the model's error"""
+    """relay yields the tokens before a failure, then raises the model's error
+
+    pt: relay faz yield dos tokens que chegaram antes da falha e depois lança o erro do modelo
+    id: relay me-yield token yang tiba sebelum kegagalan, lalu me-raise error dari model
+    """
     probe = ProbeModel(responses=[REPLY], streaming=True, error_after=4)
     tokens: list[str] = []
 
@@ -85,7 +101,11 @@ async def test_relay_raises_the_error_after_the_partial_tokens(exercise):
 
 @pytest.mark.task(5)
 async def test_cancelling_the_reader_stops_the_model(exercise):
-    """Cancelling the reader stops the model's task"""
+    """Cancelling the reader stops the model's task
+
+    pt: Cancelar o leitor interrompe a task do modelo
+    id: Membatalkan pembaca menghentikan task model
+    """
     probe = ProbeModel(responses=[REPLY], streaming=True)
 
     async def read_all() -> None:

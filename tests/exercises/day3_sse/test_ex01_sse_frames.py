@@ -38,13 +38,21 @@ def app_streaming(frames: Callable[[], AsyncIterator[str]]) -> Starlette:
 @pytest.mark.task(1)
 @pytest.mark.parametrize(("data", "frame"), [("Hello", "data: Hello\n\n"), ("", "data: \n\n")], ids=["text", "empty"])
 def test_one_line_of_data(exercise, data, frame):
-    """One line of text becomes one data: line and a blank line"""
+    """One line of text becomes one data: line and a blank line
+
+    pt: Uma linha de texto vira uma linha data: e uma linha em branco
+    id: Satu baris teks menjadi satu baris data: dan satu baris kosong
+    """
     assert exercise.sse_frame(data) == frame, t("day3_sse.frame_text", expected=frame, got=exercise.sse_frame(data))
 
 
 @pytest.mark.task(2)
 def test_each_line_gets_its_own_data_field(exercise):
-    """Each line of the text gets its own data: line"""
+    """Each line of the text gets its own data: line
+
+    pt: Cada linha do texto ganha a sua própria linha data:
+    id: Setiap baris teks mendapat baris data: sendiri
+    """
     expected = "data: first\ndata: second\ndata: third\n\n"
     got = exercise.sse_frame("first\r\nsecond\rthird")
     assert got == expected, t("day3_sse.frame_text", expected=expected, got=got)
@@ -52,7 +60,11 @@ def test_each_line_gets_its_own_data_field(exercise):
 
 @pytest.mark.task(3)
 def test_event_id_and_retry_fields(exercise):
-    """event:, id: and retry: come before the data"""
+    """event:, id: and retry: come before the data
+
+    pt: event:, id: e retry: vêm antes do data
+    id: event:, id:, dan retry: muncul sebelum data
+    """
     expected = "event: token\nid: 7\nretry: 3000\ndata: Hi\n\n"
     got = exercise.sse_frame("Hi", event="token", id="7", retry=3000)
     assert got == expected, t("day3_sse.frame_text", expected=expected, got=got)
@@ -63,7 +75,11 @@ def test_event_id_and_retry_fields(exercise):
 @pytest.mark.task(4)
 @pytest.mark.parametrize("field", [{"event": "token\ndata: injected"}, {"id": "1\r2"}, {"event": "a\r\nb"}], ids=["event-LF", "id-CR", "event-CRLF"])
 def test_line_break_in_event_or_id_is_refused(exercise, field):
-    """A line break in event or id raises ValueError"""
+    """A line break in event or id raises ValueError
+
+    pt: Uma quebra de linha em event ou id lança ValueError
+    id: Baris baru di dalam event atau id memunculkan ValueError
+    """
     try:
         frame = exercise.sse_frame("x", **field)
     except ValueError:
@@ -73,7 +89,11 @@ def test_line_break_in_event_or_id_is_refused(exercise, field):
 
 @pytest.mark.task(2)
 async def test_a_real_client_reads_every_text_back(exercise, serve):
-    """A real client reads every text back unchanged"""
+    """A real client reads every text back unchanged
+
+    pt: Um cliente de verdade lê cada texto de volta sem alterações
+    id: Klien sungguhan membaca kembali setiap teks tanpa perubahan
+    """
     async def frames() -> AsyncIterator[str]:
         for data, _ in ROUND_TRIPS:
             yield exercise.sse_frame(data)
@@ -87,7 +107,11 @@ async def test_a_real_client_reads_every_text_back(exercise, serve):
 
 @pytest.mark.task(1)
 async def test_each_frame_is_dispatched_as_it_arrives(exercise, serve):
-    """Each frame reaches the client while the model is still writing"""
+    """Each frame reaches the client while the model is still writing
+
+    pt: Cada frame chega ao cliente enquanto o modelo ainda está escrevendo
+    id: Setiap frame sampai ke klien selagi model masih menulis
+    """
     probe = ProbeModel(responses=[ANSWER])
 
     async def frames() -> AsyncIterator[str]:

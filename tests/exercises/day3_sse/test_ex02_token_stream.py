@@ -25,7 +25,11 @@ async def stream(server, prompt: str):
 
 @pytest.mark.task(1)
 async def test_streams_the_answer_to_the_prompt(exercise, serve):
-    """GET /stream streams the answer to its prompt as text/event-stream"""
+    """GET /stream streams the answer to its prompt as text/event-stream
+
+    pt: GET /stream envia a resposta ao prompt como text/event-stream
+    id: GET /stream mengirim jawaban untuk prompt-nya sebagai text/event-stream
+    """
     model = probe()
     reply = await stream(serve(exercise.create_app(model)), "Why do owls turn their heads?")
     assert reply.content_type.startswith("text/event-stream"), t("day3_sse.not_event_stream", content_type=reply.content_type)
@@ -34,7 +38,11 @@ async def test_streams_the_answer_to_the_prompt(exercise, serve):
 
 @pytest.mark.task(2)
 async def test_token_events_carry_json_and_ids(exercise, serve):
-    """Each token event has JSON data {"text": ...} and the ids 1, 2, 3..."""
+    """Each token event has JSON data {"text": ...} and the ids 1, 2, 3...
+
+    pt: Cada evento token tem data JSON {"text": ...} e os ids 1, 2, 3...
+    id: Setiap event token punya data JSON {"text": ...} dan id 1, 2, 3...
+    """
     model = probe()
     reply = await stream(serve(exercise.create_app(model)), "What makes tides?")
     tokens = reply.named("token")
@@ -46,7 +54,11 @@ async def test_token_events_carry_json_and_ids(exercise, serve):
 
 @pytest.mark.task(3)
 async def test_ends_with_one_done_event(exercise, serve):
-    """The stream ends with one done event that counts the tokens"""
+    """The stream ends with one done event that counts the tokens
+
+    pt: O stream termina com um único evento done que conta os tokens
+    id: Stream diakhiri satu event done yang menghitung jumlah token
+    """
     reply = await stream(serve(exercise.create_app(probe())), "Why do owls turn their heads?")
     names = [event.event for event in reply.events]
     assert names[-1:] == ["done"] and names.count("done") == 1, t("day3_sse.done_missing")
@@ -55,7 +67,11 @@ async def test_ends_with_one_done_event(exercise, serve):
 
 @pytest.mark.task(4)
 async def test_tokens_arrive_while_the_model_writes(exercise, serve):
-    """The first token reaches the client before the model has finished"""
+    """The first token reaches the client before the model has finished
+
+    pt: O primeiro token chega ao cliente antes de o modelo terminar
+    id: Token pertama sampai ke klien sebelum model selesai
+    """
     model = probe()
     reply = await stream(serve(exercise.create_app(model)), "Why do owls turn their heads?")
     assert_incremental(reply.received, model)
@@ -63,7 +79,11 @@ async def test_tokens_arrive_while_the_model_writes(exercise, serve):
 
 @pytest.mark.task(5)
 async def test_two_clients_are_served_at_the_same_time(exercise, serve):
-    """Two clients stream at the same time: the event loop is never blocked"""
+    """Two clients stream at the same time: the event loop is never blocked
+
+    pt: Dois clientes recebem o stream ao mesmo tempo: o event loop nunca trava
+    id: Dua klien menerima stream bersamaan: event loop tidak pernah terblokir
+    """
     model = probe()
     server = serve(exercise.create_app(model))
     first, second = await asyncio.gather(stream(server, "owls?"), stream(server, "tides?"))

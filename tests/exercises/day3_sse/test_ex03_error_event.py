@@ -23,7 +23,11 @@ async def stream(exercise, serve, model: ProbeModel):
 
 @pytest.mark.task(1)
 async def test_failure_becomes_an_error_event_after_the_tokens(exercise, serve):
-    """A failure after 4 tokens: 4 token events, then one error event, and the stream ends cleanly"""
+    """A failure after 4 tokens: 4 token events, then one error event, and the stream ends cleanly
+
+    pt: Uma falha depois de 4 tokens: 4 eventos token, depois um evento error, e o stream termina sem cortar a conexão
+    id: Kegagalan setelah 4 token: 4 event token, lalu satu event error, dan stream berakhir dengan rapi
+    """
     model = ProbeModel(responses=[ANSWER], error_after=4)
     reply = await stream(exercise, serve, model)
     assert "".join(reply.token_texts) == model.record.text, t("day3_sse.tokens_mismatch")
@@ -36,7 +40,11 @@ async def test_failure_becomes_an_error_event_after_the_tokens(exercise, serve):
 
 @pytest.mark.task(1)
 async def test_failure_before_the_first_token(exercise, serve):
-    """A failure before any token is an error event too, with tokens 0"""
+    """A failure before any token is an error event too, with tokens 0
+
+    pt: Uma falha antes de qualquer token também vira um evento error, com tokens 0
+    id: Kegagalan sebelum token apa pun juga menjadi event error, dengan tokens 0
+    """
     model = ProbeModel(responses=[ANSWER], rate_limited=True)
     reply = await stream(exercise, serve, model)
     assert [event.event for event in reply.events] == ["error"], t("day3_sse.error_event_missing", names=[e.event for e in reply.events])
@@ -47,7 +55,11 @@ async def test_failure_before_the_first_token(exercise, serve):
 
 @pytest.mark.task(2)
 async def test_failure_is_logged_with_its_traceback(exercise, serve, caplog):
-    """The server logs the failure with its traceback; the client only gets ERROR_MESSAGE"""
+    """The server logs the failure with its traceback; the client only gets ERROR_MESSAGE
+
+    pt: O servidor registra a falha no log com o traceback; o cliente só recebe ERROR_MESSAGE
+    id: Server mencatat kegagalan ke log beserta traceback-nya; klien hanya menerima ERROR_MESSAGE
+    """
     model = ProbeModel(responses=[ANSWER], error_after=3)
     with caplog.at_level(logging.ERROR):
         reply = await stream(exercise, serve, model)
@@ -62,7 +74,11 @@ async def test_failure_is_logged_with_its_traceback(exercise, serve, caplog):
 
 @pytest.mark.task(3)
 async def test_tokens_before_the_failure_arrive_as_they_are_written(exercise, serve):
-    """The tokens before the failure reach the client while the model is still writing"""
+    """The tokens before the failure reach the client while the model is still writing
+
+    pt: Os tokens anteriores à falha chegam ao cliente enquanto o modelo ainda está escrevendo
+    id: Token sebelum kegagalan sampai ke klien selagi model masih menulis
+    """
     model = ProbeModel(responses=[ANSWER], error_after=12)
     reply = await stream(exercise, serve, model)
     assert "".join(reply.token_texts) == model.record.text, t("day3_sse.tokens_mismatch")
@@ -71,7 +87,11 @@ async def test_tokens_before_the_failure_arrive_as_they_are_written(exercise, se
 
 @pytest.mark.task(3)
 async def test_a_complete_answer_still_ends_with_done(exercise, serve):
-    """Without a failure, the answer ends with done and no error event"""
+    """Without a failure, the answer ends with done and no error event
+
+    pt: Sem falha, a resposta termina com done e nenhum evento error
+    id: Tanpa kegagalan, jawaban diakhiri done tanpa event error
+    """
     model = ProbeModel(responses=[ANSWER])
     reply = await stream(exercise, serve, model)
     assert "".join(reply.token_texts) == ANSWER, t("day3_sse.tokens_mismatch")

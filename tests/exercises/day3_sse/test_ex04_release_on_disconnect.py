@@ -27,7 +27,11 @@ async def assert_given_back(server, pool) -> None:
 
 @pytest.mark.task(1)
 async def test_streams_the_answer_then_gives_the_model_back(exercise, serve):
-    """Streams token events as they are written, then done, and gives the model back"""
+    """Streams token events as they are written, then done, and gives the model back
+
+    pt: Envia os eventos token à medida que são escritos, depois done, e devolve o modelo ao pool
+    id: Mengirim event token begitu ditulis, lalu done, dan mengembalikan model ke pool
+    """
     pool, model = pool_of_one(exercise)
     server = serve(exercise.create_app(pool))
     reply = await server.sse("GET", "/stream", params={"prompt": PROMPT})
@@ -39,7 +43,11 @@ async def test_streams_the_answer_then_gives_the_model_back(exercise, serve):
 
 @pytest.mark.task(2)
 async def test_a_client_that_leaves_stops_the_model(exercise, serve):
-    """When the client disconnects, the model stops and goes back to the pool"""
+    """When the client disconnects, the model stops and goes back to the pool
+
+    pt: Quando o cliente se desconecta, o modelo para e volta para o pool
+    id: Saat klien memutus koneksi, model berhenti dan kembali ke pool
+    """
     pool, model = pool_of_one(exercise)
     server = serve(exercise.create_app(pool))
     await server.sse("GET", "/stream", params={"prompt": PROMPT}, stop_after=3)
@@ -50,7 +58,11 @@ async def test_a_client_that_leaves_stops_the_model(exercise, serve):
 
 @pytest.mark.task(2)
 async def test_the_next_client_gets_the_model_after_a_disconnect(exercise, serve):
-    """After a client leaves mid-answer, the next client gets the pool's only model"""
+    """After a client leaves mid-answer, the next client gets the pool's only model
+
+    pt: Depois que um cliente sai no meio da resposta, o próximo cliente recebe o único modelo do pool
+    id: Setelah klien pergi di tengah jawaban, klien berikutnya mendapat satu-satunya model di pool
+    """
     pool, _ = pool_of_one(exercise)
     server = serve(exercise.create_app(pool))
     await server.sse("GET", "/stream", params={"prompt": PROMPT}, stop_after=3)
@@ -63,7 +75,11 @@ async def test_the_next_client_gets_the_model_after_a_disconnect(exercise, serve
 
 @pytest.mark.task(3)
 async def test_a_model_error_also_gives_the_model_back(exercise, serve):
-    """When the model fails mid-answer, it still goes back to the pool"""
+    """When the model fails mid-answer, it still goes back to the pool
+
+    pt: Quando o modelo falha no meio da resposta, ele volta para o pool mesmo assim
+    id: Saat model gagal di tengah jawaban, model tetap kembali ke pool
+    """
     pool, _ = pool_of_one(exercise, error_after=3)
     server = serve(exercise.create_app(pool))
     await server.sse("GET", "/stream", params={"prompt": PROMPT}, tolerate=FakeModelError)

@@ -30,14 +30,22 @@ def json_body(response):
 @pytest.mark.task(1)
 @pytest.mark.parametrize("body", [{"message": "Why does bread rise?"}, {"message": "Why does bread rise?", "stream": False}], ids=["no-flag", "stream-false"])
 async def test_without_streaming_the_reply_is_one_json_body(exercise, serve, body):
-    """Without "stream": true, the whole answer comes in one JSON body"""
+    """Without "stream": true, the whole answer comes in one JSON body
+
+    pt: Sem "stream": true, a resposta inteira vem num único corpo JSON
+    id: Tanpa "stream": true, seluruh jawaban datang dalam satu body JSON
+    """
     response = await serve(exercise.create_app(probe())).post_json("/chat", body)
     assert json_body(response) == {"reply": ANSWERS["bread"]}, t("day3_sse.json_reply", body=response.text[:200])
 
 
 @pytest.mark.task(2)
 async def test_json_replies_do_not_block_the_server(exercise, serve):
-    """Two JSON chats are answered at the same time: ainvoke does not block the event loop"""
+    """Two JSON chats are answered at the same time: ainvoke does not block the event loop
+
+    pt: Dois chats em JSON são respondidos ao mesmo tempo: ainvoke não trava o event loop
+    id: Dua chat JSON dijawab bersamaan: ainvoke tidak memblokir event loop
+    """
     model = probe()
     server = serve(exercise.create_app(model))
     first, second = await asyncio.gather(
@@ -54,7 +62,11 @@ async def test_json_replies_do_not_block_the_server(exercise, serve):
 
 @pytest.mark.task(3)
 async def test_with_streaming_the_tokens_arrive_as_events(exercise, serve):
-    """With "stream": true, token events arrive while the model writes, then done"""
+    """With "stream": true, token events arrive while the model writes, then done
+
+    pt: Com "stream": true, os eventos token chegam enquanto o modelo escreve, e depois vem o done
+    id: Dengan "stream": true, event token tiba selagi model menulis, lalu done
+    """
     model = probe()
     server = serve(exercise.create_app(model))
     reply = await server.sse("POST", "/chat", json={"message": "Why do stars twinkle?", "stream": True})
