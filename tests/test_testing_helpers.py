@@ -268,7 +268,7 @@ async def test_heartbeat_catches_a_sleep_that_blocks_the_loop():
     with pytest.raises(AssertionError) as failure:
         async with beat:
             time.sleep(0.5)
-    assert beat.largest_gap >= 0.5
+    assert beat.largest_gap >= 0.4  # the steady clock may miss a few ms at either end of the sleep
     assert str(failure.value) == t("testing.loop_blocked", seconds=beat.largest_gap)
 
 

@@ -3,13 +3,16 @@
 These are the properties that make async streaming worth it, and none of them shows in a
 return value. Each check is about order or about gaps far larger than scheduling noise: a
 student's ``time.sleep(0.5)`` leaves a half-second hole in the heartbeat, while a loaded
-two-core machine delays a 5 ms tick by a few tens of milliseconds at worst.
+two-core machine delays a 5 ms tick by a few tens of milliseconds at worst. Gaps are measured
+on a :class:`SteadyClock`, so a pause of the whole process (CPU taken by another program, a long
+garbage collection) is not mistaken for the student's code blocking the loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 import time
 from collections.abc import Awaitable
 from types import TracebackType
@@ -20,6 +23,42 @@ from coursekit.testing.probe import ProbeModel, next_seq
 
 #: Longest pause of the event loop that still counts as "not blocked".
 MAX_LOOP_GAP = 0.3
+#: Most time one step of the :class:`SteadyClock` may add: a longer step is a pause of the process.
+STALL_CAP = 0.1
+
+
+class SteadyClock:
+    """Seconds during which the process could run, counted by a thread that wakes every few ms.
+
+    ``time.sleep`` or a blocking call on the event loop releases the GIL, so this thread keeps
+    counting while the loop is blocked. When the whole process stops instead (the machine is
+    busy elsewhere, the GIL is held by a garbage collection), the thread stops too, and the one
+    long step it sees on waking counts for at most :data:`STALL_CAP`.
+    """
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._now = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="heartbeat-clock", daemon=True)
+
+    def __enter__(self) -> SteadyClock:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def now(self) -> float:
+        return self._now
+
+    def _run(self) -> None:
+        last = time.perf_counter()
+        while not self._stop.wait(self.interval):
+            real = time.perf_counter()
+            self._now += min(real - last, STALL_CAP)
+            last = real
 
 
 class Heartbeat:
@@ -36,9 +75,11 @@ class Heartbeat:
         self.beats = 0
         self._last = 0.0
         self._task: asyncio.Task[None] | None = None
+        self._clock: SteadyClock
 
     async def __aenter__(self) -> Heartbeat:
-        self._last = time.perf_counter()
+        self._clock = SteadyClock(self.interval).__enter__()
+        self._last = self._clock.now()
         self._task = asyncio.create_task(self._beat())
         await asyncio.sleep(0)  # let the ticker start before the student's code does
         return self
@@ -51,6 +92,7 @@ class Heartbeat:
         self._task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
+        self._clock.__exit__()
         if exc_type is None and self.largest_gap > self.max_gap:
             raise AssertionError(t("testing.loop_blocked", seconds=self.largest_gap))
 
@@ -60,7 +102,7 @@ class Heartbeat:
             self._tick()
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        now = self._clock.now()
         self.largest_gap = max(self.largest_gap, now - self._last)
         self._last = now
         self.beats += 1

@@ -13,7 +13,7 @@ from coursekit.testing import ProbeModel, assert_incremental
 ANSWER = "A model is expensive, so a server lends it to one stream at a time and takes it back after."
 PROMPT = "Why pool models?"
 #: A second client waits this long for the pool's only model before the test gives up.
-SECOND_CLIENT_PATIENCE = 2.0
+SECOND_CLIENT_PATIENCE = 5.0
 
 
 def pool_of_one(exercise, **faults) -> tuple[object, ProbeModel]:
