@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import locale
 import os
 
 # `pytest --target exercises` (or a student's folder) picks what tests/exercises grades. The
@@ -17,5 +18,11 @@ _KEYS = {"MARITACA_API_KEY", "OPENAI_API_KEY", "MARITACA_API_BASE", "OPENAI_BASE
 for _name in list(os.environ):
     if (_name.startswith("COURSE_") and _name not in _KEPT) or _name in _KEYS:
         del os.environ[_name]
+# The locale would choose the messages' language too: tests speak English unless they say otherwise.
+if "COURSE_LANG" not in _KEPT:
+    for _name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        os.environ.pop(_name, None)
+    os.environ["LANG"] = "C.UTF-8"
+    locale.setlocale(locale.LC_CTYPE, "C.UTF-8")  # Python read the locale at start-up already
 os.environ["COURSE_DOTENV"] = "0"  # do not read .env during tests
 os.environ["NO_MKDOCS_2_WARNING"] = "1"
