@@ -18,17 +18,15 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from coursekit.guides import ROOT
+from coursekit.testing.browser import chromium_page
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 DEMO = ROOT / "modules" / "day3_sse" / "snippets" / "browser_demo.py"
 STREAM_TIMEOUT_MS = 20_000
 #: The demo model's answer (ANSWER in browser_demo.py).
@@ -86,14 +84,8 @@ def demo() -> Iterator[Demo]:
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium with `apt-get install -y chromium`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page()
-        finally:
-            browser.close()
+    with chromium_page() as opened:
+        yield opened
 
 
 def test_eventsource_resumes_after_a_dropped_connection(demo: Demo, page: Page) -> None:

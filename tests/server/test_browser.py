@@ -8,20 +8,15 @@ can never pass without having exercised the page.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from coursekit.testing import ProbeModel
+from coursekit.testing.browser import chromium_page
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ANSWER = (
     "Server-Sent Events keep one HTTP response open and push each token down it as soon as the "
     "model writes it, so the reader starts reading in a fraction of a second instead of waiting."
@@ -39,14 +34,8 @@ WATCH_ANSWER = """() => {
 
 @pytest.fixture
 def page() -> Iterator[Page]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium with `apt-get install -y chromium`")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page(viewport={"width": 1000, "height": 900})
-        finally:
-            browser.close()
+    with chromium_page(viewport={"width": 1000, "height": 900}) as opened:
+        yield opened
 
 
 def log_in(page: Page, url: str) -> None:
