@@ -42,6 +42,10 @@ PYTEST_PLUGINS = (pytest_asyncio.plugin, pytest_socket, pytest_timeout, pytest_b
 #: A warmed child uses about 80 MiB of data; the course's heaviest tests a few hundred.
 LIMITS = {resource.RLIMIT_FSIZE: 64 * 1024 * 1024, resource.RLIMIT_DATA: 1024 * 1024 * 1024}
 LOG_TAIL_LINES = 5
+#: Host settings that would change what pytest writes in a failure message: on a CI machine
+#: (``CI``/``BUILD_NUMBER`` set) pytest stops shortening long assertion diffs, and
+#: ``PYTEST_ADDOPTS`` can add ``-vv``. A grade must read the same on a laptop and in CI.
+HOST_SETTINGS_IGNORED = ("CI", "BUILD_NUMBER", "PYTEST_ADDOPTS")
 
 
 @dataclass(frozen=True)
@@ -106,6 +110,8 @@ def run_child(job: ChildJob, channel_fd: int) -> NoReturn:
         os.chdir(job.root)
         log = _redirect_std_streams()
         _limit_resources()
+        for name in HOST_SETTINGS_IGNORED:
+            os.environ.pop(name, None)
         os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
         # The tests' own messages (coursekit.testing, the days' catalogues) follow the student.
         os.environ.update(COURSE_GRADER="1", COURSE_LANG=job.lang)

@@ -78,3 +78,13 @@ def test_golden_files_follow_the_v3_interface(case: str) -> None:
             assert set(test) == {"name", "status", "message", "output", "task_id"}
             assert (test["message"] is None) == (test["status"] == "pass")
             assert test["output"] is None or len(test["output"]) <= 500
+
+
+def test_results_do_not_depend_on_the_host(mini_course: Course, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CI machine (``CI`` set) or ``PYTEST_ADDOPTS=-vv`` must not change a student's messages."""
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("BUILD_NUMBER", "7")
+    monkeypatch.setenv("PYTEST_ADDOPTS", "-vv")
+    target, names, lang = CASES["huge_output"]
+    actual = normalize(grade(mini_course, names, FIXTURES / target, lang=lang).to_dict())
+    assert actual == json.loads((EXPECTED / "huge_output.json").read_text(encoding="utf-8"))
