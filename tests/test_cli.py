@@ -313,7 +313,7 @@ def test_help_is_written_in_the_requested_language():
 
 #: What Typer, Click and Rich write around the help texts, in English.
 ENGLISH_FRAME = re.compile(r"\b(Usage|Options|OPTIONS|Commands|COMMAND|Arguments|ARGS|NAME|required|default|env var)\b"
-                           r"|Show this message|<bool>")
+                           r"|Show this message|<bool>|<str>|<list\[str\]>")
 
 
 def help_output(*args: str) -> str:
@@ -379,6 +379,8 @@ def test_ambiguous_prefix_is_refused_where_one_exercise_is_needed(course: Path):
         (["hint"], "'coursekit hint' needs"),
         (["hint", "ex01", "extra"], "did not expect: extra"),
         (["check", "--target"], "--target needs a value"),
+        (["check", "--json", "--lang", "en"], "--json needs a value"),
+        (["check", "--target", "--json", "out.json"], "--target needs a value"),
         (["serve", "--port", "http"], "--port does not accept 'http'"),
         (["reset", "ex01", "--yes=1"], "--yes takes no value: write just --yes."),
         (["hint", "ex01", "--lang", "fr"], "Unknown language 'fr'"),
@@ -392,6 +394,12 @@ def test_bad_command_lines_get_one_clear_line_and_exit_2(course: Path, args: lis
 def test_usage_errors_speak_the_requested_language(course: Path):
     line = assert_one_line_error(run("check", "--bogus", "--lang", "id"), 2)
     assert line.startswith("'coursekit check' tidak punya opsi --bogus")
+
+
+def test_a_forgotten_value_does_not_swallow_the_next_option(course: Path):
+    """``--json --lang pt``: the student forgot the file name; the --lang after it still counts."""
+    line = assert_one_line_error(run("check", "--json", "--lang", "pt"), 2)
+    assert line.startswith("--json precisa de um valor"), line
 
 
 # --- solution -------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import typer
 from coursekit.cli import authoring, student
 from coursekit.cli.group import CourseGroup
 from coursekit.cli.help import CourseCommand, frame_text, help_text, metavar
-from coursekit.cli.options import GlobalOptions, Lang, session
+from coursekit.cli.options import GlobalOptions, Lang, session, value_not_an_option
 
 app = typer.Typer(
     cls=CourseGroup,
@@ -33,7 +33,8 @@ app = typer.Typer(
 def entry(
     ctx: typer.Context,
     root: Annotated[Path | None, typer.Option("--root", envvar="COURSE_ROOT", metavar=metavar("dir"), file_okay=False,
-                                              show_default=False, help=help_text("root"))] = None,
+                                              show_default=False, callback=value_not_an_option,
+                                              help=help_text("root"))] = None,
     lang: Lang = None,
 ) -> None:
     """Remember the global options; with no command, show the student's status."""

@@ -17,7 +17,7 @@ from rich.text import Text
 
 from coursekit.cli.errors import CourseCLIError
 from coursekit.cli.help import help_text, metavar
-from coursekit.cli.options import Lang, session
+from coursekit.cli.options import Lang, session, value_not_an_option
 from coursekit.i18n import t
 
 
@@ -38,7 +38,8 @@ def verify(ctx: typer.Context, lang: Lang = None) -> None:
 
 def serve(
     ctx: typer.Context,
-    host: Annotated[str, typer.Option("--host", metavar=metavar("host"), help=help_text("serve_host"))] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", metavar=metavar("host"), callback=value_not_an_option,
+                                          help=help_text("serve_host"))] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", metavar=metavar("port"), min=1, max=65535,
                                       help=help_text("serve_port"))] = 8000,
     lang: Lang = None,

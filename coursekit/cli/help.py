@@ -5,8 +5,9 @@ chosen once, at import: ``--lang`` if it is on the command line, else ``COURSE_L
 locale. ``coursekit --lang pt --help`` and a Portuguese laptop both get Portuguese help.
 
 Typer frames those texts with words of its own, always in English: the ``Usage:`` line, the
-panel titles, ``[required]``, ``[default: …]``, the ``--help`` option's own description and a
-``<bool>`` type beside every switch. :class:`LocalisedHelp` gives the frame the same language
+panel titles, ``[required]``, ``[default: …]``, the ``--help`` option's own description, a
+``<bool>`` type beside every switch and a Python type (``<str>``, ``<list[str]>``) beside every
+argument. :class:`LocalisedHelp` gives the frame the same language
 as the texts, so a student reads one language from top to bottom.
 """
 
@@ -16,7 +17,7 @@ import sys
 from typing import Any
 
 from typer._click import Context, HelpFormatter, Parameter
-from typer.core import TyperCommand
+from typer.core import TyperArgument, TyperCommand
 
 from coursekit.cli.errors import language_in_argv
 from coursekit.i18n import current_language, t
@@ -53,6 +54,11 @@ def metavar(key: str) -> str:
     return t(f"cli.metavar_{key}", HELP_LANGUAGE)
 
 
+def _no_type(ctx: Context) -> None:
+    """What Typer's help shows in the type column of a parameter: nothing."""
+    return None
+
+
 class LocalisedHelp:
     """Mixin for Typer's command classes: the frame of ``--help`` in :data:`HELP_LANGUAGE`."""
 
@@ -77,11 +83,18 @@ class LocalisedHelp:
         return option
 
     def get_params(self, ctx: Context) -> list[Parameter]:
-        """The parameters, with no ``<bool>`` type shown beside a switch such as ``--help`` or ``--yes``."""
+        """The parameters, with no English type column: none beside a switch or an argument.
+
+        A switch (``--help``, ``--yes``) takes no value. An argument's localised placeholder
+        (``NOME|DIA``) is already in the name column, so its Python type would only repeat it
+        in English.
+        """
         params: list[Parameter] = super().get_params(ctx)  # type: ignore[misc]
         for param in params:
             if getattr(param, "is_flag", False) and param.metavar is None:
-                param.metavar = ""  # a switch takes no value, so there is no type to show
+                param.metavar = ""
+            elif isinstance(param, TyperArgument):
+                param.display_type_rich = _no_type  # type: ignore[method-assign]
         return params
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+
+from typer._click import exceptions as click_errors
 
 from coursekit.cli.errors import CourseUsageError
 from coursekit.cli.help import help_text
@@ -18,6 +20,19 @@ def check_language(value: str | None) -> str | None:
     """Refuse ``--lang fr`` with the list of languages, in a language the student can read."""
     if value is not None and value not in LANGUAGES:
         raise CourseUsageError(t("cli.bad_language", current_language(), value=value, choices=", ".join(LANGUAGES)))
+    return value
+
+
+def value_not_an_option(ctx: typer.Context, param: typer.CallbackParam, value: Any) -> Any:
+    """Refuse an option's value that is another option: its real value was forgotten.
+
+    In ``check --json --lang pt``, Click would take ``--lang`` as the file name and ``pt`` as an
+    exercise, and the student would read "no exercise called 'pt'". This gives the same error as
+    ``--json`` at the end of the line.
+    """
+    if value is not None and str(value).startswith("--"):
+        name = param.opts[0]
+        raise click_errors.BadOptionUsage(name, f"Option {name!r} requires an argument.", ctx)
     return value
 
 

@@ -18,7 +18,7 @@ from rich.text import Text
 from coursekit.cli import render
 from coursekit.cli.errors import CourseCLIError
 from coursekit.cli.help import help_text, metavar
-from coursekit.cli.options import Lang, session
+from coursekit.cli.options import Lang, session, value_not_an_option
 from coursekit.cli.progress import PASS
 from coursekit.cli.reset import TemplateNotFound, committed_version, restore_template
 from coursekit.cli.session import Session
@@ -50,9 +50,10 @@ def check(
     ctx: typer.Context,
     names: Annotated[list[str] | None, typer.Argument(metavar=metavar("name_or_day"), show_default=False,
                                                       help=help_text("check_names"))] = None,
-    target: Annotated[str | None, typer.Option("--target", metavar=metavar("dir"), show_default=False,
+    target: Annotated[str | None, typer.Option("--target", metavar=metavar("dir"), show_default=False, callback=value_not_an_option,
                                                help=help_text("check_target"))] = None,
     json_file: Annotated[Path | None, typer.Option("--json", metavar=metavar("file"), dir_okay=False, show_default=False,
+                                                   callback=value_not_an_option,
                                                    help=help_text("check_json"))] = None,
     lang: Lang = None,
 ) -> None:
