@@ -59,7 +59,8 @@ class ChildJob:
 
     def pytest_args(self) -> list[str]:
         config = os.path.join(self.root, "pyproject.toml")
-        return ["-q", "--rootdir", self.root, "-c", config, "--target", self.target, self.tests]
+        # No colours, whatever PY_COLORS / FORCE_COLOR say: messages are read as plain text.
+        return ["-q", "--color=no", "--rootdir", self.root, "-c", config, "--target", self.target, self.tests]
 
 
 class _Channel:

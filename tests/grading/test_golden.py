@@ -81,8 +81,10 @@ def test_golden_files_follow_the_v3_interface(case: str) -> None:
 
 
 def test_results_do_not_depend_on_the_host(mini_course: Course, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A CI machine (``CI`` set) or ``PYTEST_ADDOPTS=-vv`` must not change a student's messages."""
+    """A CI machine (``CI`` set), forced colours or ``PYTEST_ADDOPTS=-vv`` must not change a student's messages."""
     monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("PY_COLORS", "1")
+    monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.setenv("BUILD_NUMBER", "7")
     monkeypatch.setenv("PYTEST_ADDOPTS", "-vv")
     target, names, lang = CASES["huge_output"]
