@@ -24,5 +24,8 @@ if "COURSE_LANG" not in _KEPT:
         os.environ.pop(_name, None)
     os.environ["LANG"] = "C.UTF-8"
     locale.setlocale(locale.LC_CTYPE, "C.UTF-8")  # Python read the locale at start-up already
+# The developer's terminal would choose colours and width for Rich and pytest in the tests' output.
+for _name in ("FORCE_COLOR", "PY_COLORS", "CLICOLOR_FORCE", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS", "LINES"):
+    os.environ.pop(_name, None)
 os.environ["COURSE_DOTENV"] = "0"  # do not read .env during tests
 os.environ["NO_MKDOCS_2_WARNING"] = "1"

@@ -43,9 +43,10 @@ PYTEST_PLUGINS = (pytest_asyncio.plugin, pytest_socket, pytest_timeout, pytest_b
 LIMITS = {resource.RLIMIT_FSIZE: 64 * 1024 * 1024, resource.RLIMIT_DATA: 1024 * 1024 * 1024}
 LOG_TAIL_LINES = 5
 #: Host settings that would change what pytest writes in a failure message: on a CI machine
-#: (``CI``/``BUILD_NUMBER`` set) pytest stops shortening long assertion diffs, and
-#: ``PYTEST_ADDOPTS`` can add ``-vv``. A grade must read the same on a laptop and in CI.
-HOST_SETTINGS_IGNORED = ("CI", "BUILD_NUMBER", "PYTEST_ADDOPTS")
+#: (``CI``/``BUILD_NUMBER`` set) pytest stops shortening long assertion diffs, ``PYTEST_ADDOPTS``
+#: can add ``-vv``, and ``PY_COLORS``/``FORCE_COLOR`` put colour codes even in text written to a
+#: file. A grade must read the same on a laptop and in CI.
+HOST_SETTINGS_IGNORED = ("CI", "BUILD_NUMBER", "PYTEST_ADDOPTS", "PY_COLORS", "FORCE_COLOR")
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,6 @@ class ChildJob:
 
     def pytest_args(self) -> list[str]:
         config = os.path.join(self.root, "pyproject.toml")
-        # No colours, whatever PY_COLORS / FORCE_COLOR say: messages are read as plain text.
         return ["-q", "--color=no", "--rootdir", self.root, "-c", config, "--target", self.target, self.tests]
 
 

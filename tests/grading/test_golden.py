@@ -80,13 +80,12 @@ def test_golden_files_follow_the_v3_interface(case: str) -> None:
             assert test["output"] is None or len(test["output"]) <= 500
 
 
-def test_results_do_not_depend_on_the_host(mini_course: Course, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("case", ["huge_output", "syntax_error", "failing"])
+def test_results_do_not_depend_on_the_host(case: str, mini_course: Course, monkeypatch: pytest.MonkeyPatch) -> None:
     """A CI machine (``CI`` set), forced colours or ``PYTEST_ADDOPTS=-vv`` must not change a student's messages."""
-    monkeypatch.setenv("CI", "true")
-    monkeypatch.setenv("PY_COLORS", "1")
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    monkeypatch.setenv("BUILD_NUMBER", "7")
-    monkeypatch.setenv("PYTEST_ADDOPTS", "-vv")
-    target, names, lang = CASES["huge_output"]
+    for name, value in {"CI": "true", "BUILD_NUMBER": "7", "PYTEST_ADDOPTS": "-vv", "PY_COLORS": "1",
+                        "FORCE_COLOR": "1"}.items():
+        monkeypatch.setenv(name, value)
+    target, names, lang = CASES[case]
     actual = normalize(grade(mini_course, names, FIXTURES / target, lang=lang).to_dict())
-    assert actual == json.loads((EXPECTED / "huge_output.json").read_text(encoding="utf-8"))
+    assert actual == json.loads((EXPECTED / f"{case}.json").read_text(encoding="utf-8"))

@@ -170,8 +170,13 @@ def test_printing_without_end_fills_neither_disk_nor_memory(tmp_path: Path, mini
         ("pyproject.toml", "pytest stopped with exit code 4: ERROR: usage:"),
     ],
 )
-def test_a_broken_course_is_reported_not_crashed(mini_copy: Path, breakage: str, message: str) -> None:
-    """Course bugs (a broken tests file, an unknown pytest option) get a reason a teacher can act on."""
+def test_a_broken_course_is_reported_not_crashed(mini_copy: Path, breakage: str, message: str,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Course bugs (a broken tests file, an unknown pytest option) get a reason a teacher can act on.
+
+    In plain text: colours forced on the grading machine must not reach the reason.
+    """
+    monkeypatch.setenv("PY_COLORS", "1")
     tests_file = mini_copy / "tests/exercises/day1_basics/test_ex02_shout.py"
     if breakage == "empty tests":
         tests_file.write_text('"""Nothing here yet."""\n')
