@@ -30,7 +30,7 @@ class TokenQueue(BaseCallbackHandler):
         self.queue.put(error)  # the consumer must learn about failures too, or it waits forever
 
 
-def display(tokens: "queue.SimpleQueue[Any]") -> None:
+def display(tokens: queue.SimpleQueue[Any]) -> None:
     """A slow consumer, e.g. a terminal UI: 40 ms per token, more than the model needs."""
     while (item := tokens.get()) is not DONE:
         if isinstance(item, BaseException):
