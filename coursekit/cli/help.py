@@ -7,8 +7,8 @@ locale. ``coursekit --lang pt --help`` and a Portuguese laptop both get Portugue
 Typer frames those texts with words of its own, always in English: the ``Usage:`` line, the
 panel titles, ``[required]``, ``[default: …]``, the ``--help`` option's own description, a
 ``<bool>`` type beside every switch and a Python type (``<str>``, ``<list[str]>``) beside every
-argument. :class:`LocalisedHelp` gives the frame the same language
-as the texts, so a student reads one language from top to bottom.
+argument. :class:`LocalisedHelp` gives the frame the same language as the texts, so a student
+reads one language from top to bottom.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-
 from typer._click import exceptions as click_errors
 
 from coursekit.cli.errors import CourseUsageError
