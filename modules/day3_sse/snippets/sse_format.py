@@ -1,30 +1,32 @@
-"""The Server-Sent Events wire format, written by hand: fields, data lines and the blank line."""
+"""The Server-Sent Events wire format: the text a server writes, and what a client reads from it."""
 
-import json
+import httpx
+from httpx_sse import EventSource, ServerSentEvent
 
-
-def sse_frame(data: str, *, event: str | None = None, id: str | None = None, retry: int | None = None) -> str:
-    """One event: optional fields, one data: line per line of text, then an empty line."""
-    lines = []
-    if event is not None:
-        lines.append(f"event: {event}")
-    if id is not None:
-        lines.append(f"id: {id}")
-    if retry is not None:
-        lines.append(f"retry: {retry}")
-    lines += [f"data: {line}" for line in data.split("\n")]
-    return "\n".join(lines) + "\n\n"
-
-
-examples = {
-    "a token": sse_frame("Hello"),
-    "two lines of text": sse_frame("first line\nsecond line"),
-    "a named event with an id": sse_frame(json.dumps({"text": " world"}), event="token", id="2"),
-    "reconnect after 3 s if the line drops": sse_frame("Hi", id="1", retry=3000),
-    "OpenAI-style end": sse_frame("[DONE]"),
-    "a named end event": sse_frame(json.dumps({"tokens": 2}), event="done"),
-    "a comment (keep-alive)": ": ping\n\n",
+WIRE = {
+    "a token": "data: Hello\n\n",
+    "two lines of text": "data: first line\ndata: second line\n\n",
+    "two lines on one data field (a bug)": "data: first line\nsecond line\n\n",
+    "a named event with an id": 'event: token\nid: 2\ndata: {"text": " world"}\n\n',
+    "reconnect after 3 s if the line drops": "id: 1\nretry: 3000\ndata: Hi\n\n",
+    "OpenAI-style end": "data: [DONE]\n\n",
+    "a named end event": 'event: done\ndata: {"tokens": 2}\n\n',
+    "a comment (keep-alive), then a token": ": ping\n\ndata: still here\n\n",
+    "no empty line yet": "data: not delivered\n",
 }
-for name, frame in examples.items():
+
+
+def read_events(wire: str) -> list[ServerSentEvent]:
+    """Parse the text as a client does: httpx-sse follows the same rules as the browser."""
+    response = httpx.Response(200, headers={"content-type": "text/event-stream"}, text=wire)
+    return list(EventSource(response).iter_sse())
+
+
+for name, wire in WIRE.items():
     print(f"--- {name}:")
-    print(frame, end="")
+    print(wire, end="")
+    events = read_events(wire)
+    for sse in events:
+        print(f"    read: event={sse.event!r} data={sse.data!r} id={sse.id!r} retry={sse.retry}")
+    if not events:
+        print("    read: nothing")
