@@ -1,6 +1,6 @@
 """``FakeStreamingChatModel``: an offline chat model that streams like a real provider.
 
-langchain-core's own fakes each miss something the course needs (see DESIGN.md): metadata on
+langchain-core's own fakes each miss something the course needs: metadata on
 the last chunk, native async streaming, callbacks, tool calls, structured output. This model
 is a plain ``BaseChatModel`` with native ``_stream`` and ``_astream``, so everything a real
 provider supports (``invoke``, ``stream``, ``astream``, ``batch``, LCEL, ``astream_events``,

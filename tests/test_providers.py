@@ -286,7 +286,7 @@ def check_reply_stream(chunks: list[AIMessageChunk], model_name: str) -> None:
     assert len(finishing) == 1
     finish = chunks[finishing[0]]
     assert finish.response_metadata["finish_reason"] == "stop"
-    # ChatOpenAI names the model "model_name"; ChatMaritaca names it "model" (see DESIGN.md).
+    # ChatOpenAI names the model "model_name"; ChatMaritaca (langchain-maritaca 0.4.1) names it "model".
     assert model_name in (finish.response_metadata.get("model_name"), finish.response_metadata.get("model"))
     assert not any(c.content for c in chunks[finishing[0] :])
 
@@ -317,7 +317,7 @@ async def test_openai_stream_reports_usage(monkeypatch: pytest.MonkeyPatch, stub
 
 
 def test_maritaca_stream_carries_no_usage(monkeypatch: pytest.MonkeyPatch, stub_url: str) -> None:
-    """What DESIGN.md records for ChatMaritaca: its stream ignores usage, so lessons must not rely on it."""
+    """ChatMaritaca's stream carries no usage (langchain-maritaca 0.4.1), so lessons must not rely on it."""
     model = model_at(monkeypatch, "maritaca", stub_url)
     chunks = list(model.stream("Why stream?"))
     assert [c.content for c in chunks if c.content] == PIECES
