@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import httpx
 import pytest
 
 from coursekit.i18n import t
+from coursekit.server.app import MAX_BODY_BYTES
 from coursekit.server.schemas import MAX_PROMPT_CHARS
 
 JSON = {"Content-Type": "application/json"}
@@ -125,3 +128,14 @@ def test_the_server_keeps_serving_after_bad_input(serve, auth):
     for raw in (b"{", b"[]", b'{"prompt": 1}'):
         assert httpx.post(f"{url}/api/generate", content=raw, headers={**headers, **JSON}).status_code < 500
     assert httpx.post(f"{url}/chat", json={"message": "hi"}, headers=headers).status_code == 200
+
+
+def test_the_documented_limits_are_the_ones_enforced():
+    """The README and the day-3 guide, in all three languages, state the limits the server applies."""
+    root = Path(__file__).resolve().parents[2]
+    documents = [root / "README.md", *sorted((root / "modules" / "day3_sse").glob("index*.md"))]
+    assert len(documents) == 4
+    for document in documents:
+        text = " ".join(document.read_text(encoding="utf-8").split())  # prose wraps anywhere
+        assert f" {MAX_PROMPT_CHARS} " in text, f"{document.name} does not state the prompt limit"
+        assert f" {MAX_BODY_BYTES // 1024} KiB" in text, f"{document.name} does not state the body limit"
