@@ -20,8 +20,9 @@ start: setup
 	$(PY) -m coursekit demo
 	$(PY) -m coursekit status
 
+# The graded tests check solutions/ here; a student's plain `pytest` checks exercises/.
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest --target solutions
 
 # Rebuild notebooks/<lang>/<day>.ipynb from the guides and snippets (commit the result).
 notebooks: setup

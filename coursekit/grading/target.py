@@ -7,7 +7,8 @@ so the template, the solution and a student's file never share ``sys.modules`` e
 
 The target root comes from, in order: the ``--target`` option (a path, or the words
 ``solutions`` / ``exercises``), the ``COURSE_TARGET`` environment variable, and finally the
-course's ``solutions/`` folder, so that a plain ``pytest`` run checks the reference solutions.
+course's ``exercises/`` folder, so that a student's plain ``pytest`` checks their own work.
+The course's own suite (``make test``) passes ``--target solutions``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from coursekit.i18n import t
 
 TARGET_ENV = "COURSE_TARGET"
 TARGET_WORDS = ("solutions", "exercises")
-DEFAULT_TARGET = "solutions"
+DEFAULT_TARGET = "exercises"
 
 _module_numbers = itertools.count(1)
 
@@ -118,7 +119,7 @@ def target_root(config: pytest.Config) -> Path:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--target",
-        help="folder whose exercise modules the tests import: 'solutions' (default), 'exercises' or a path",
+        help="folder whose exercise modules the tests import: 'exercises' (default), 'solutions' or a path",
     )
 
 

@@ -75,7 +75,7 @@ def test_files_that_cannot_run_raise_a_load_error(tmp_path: Path, source: str | 
 
 
 def run_mini_pytest(*options: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """A developer's plain ``pytest`` in the mini course (only the plugins its config needs, for speed)."""
+    """A plain ``pytest`` in the mini course (only the plugins its config needs, for speed)."""
     plugins = [argument for plugin in PYTEST_PLUGINS for argument in ("-p", plugin.__name__)]
     command = [sys.executable, "-m", "pytest", "-q", *plugins, "tests/exercises", *options]
     environment = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **(env or {})}
@@ -83,15 +83,15 @@ def run_mini_pytest(*options: str, env: dict[str, str] | None = None) -> subproc
 
 
 @pytest.mark.slow
-def test_plain_pytest_checks_the_solutions() -> None:
+def test_plain_pytest_checks_the_students_exercises() -> None:
     run = run_mini_pytest()
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert "11 passed" in run.stdout
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "11 failed" in run.stdout and "NotImplementedError: TODO: add a and b" in run.stdout
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_the_target_can_be_chosen(how: str) -> None:
-    run = run_mini_pytest("--target", "exercises") if how == "option" else run_mini_pytest(env={"COURSE_TARGET": "exercises"})
-    assert run.returncode == 1, run.stdout + run.stderr
-    assert "11 failed" in run.stdout and "NotImplementedError: TODO: add a and b" in run.stdout
+    run = run_mini_pytest("--target", "solutions") if how == "option" else run_mini_pytest(env={"COURSE_TARGET": "solutions"})
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "11 passed" in run.stdout
