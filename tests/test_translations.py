@@ -7,6 +7,7 @@ translated. A day's title also has to match the manifest, which names the day on
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,12 @@ def test_guide_titles_match_the_manifest(lang: str) -> None:
         if day.slug in written:
             level, title = headings(guide_path(day.slug, lang).read_text(encoding="utf-8"))[0]
             assert (level, title) == (1, day_title(number, day.title, lang))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("day", guide_days())
+def test_exercise_list_follows_the_manifest(day: str, lang: str) -> None:
+    """A guide's numbered list of exercises names the manifest's exercises of its day, in order."""
+    listed = re.findall(r"^\d+\. \*\*`(ex\d\d_\w+)`\*\*", guide_path(day, lang).read_text(encoding="utf-8"), re.M)
+    expected = [exercise.name.split("/", 1)[1] for exercise in load_course().exercises if exercise.day == day]
+    assert listed == expected
