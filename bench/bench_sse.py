@@ -6,7 +6,9 @@ script measures what that costs, on loopback, with the server in its own process
 endpoints in the same app, streaming the same zero-latency fake model, in the same run, so
 the machine's speed and load cancel out of the ratios:
 
-- events per second of one long stream (target: reference >= 0.5x the baseline);
+- events per second of one long stream (target: reference >= 0.5x the baseline), and the
+  server CPU per event, also for FastAPI's own ``fastapi.sse`` (the guide warns against
+  confusing it with sse-starlette: this row is where its figures come from);
 - time to first event, p50 and p99, with 200 streams opened at once;
 - concurrent streams held open with no error, trying up to 1000 (target: all 1000), and the
   server's memory per held stream (RSS delta / streams).
@@ -14,10 +16,11 @@ the machine's speed and load cancel out of the ratios:
 Timed runs alternate between the two endpoints and keep each one's best (least disturbed)
 result. Exit status 1 when a target is missed. Run: ``python bench/bench_sse.py``.
 
-For scale, measured on 2 cores while writing it: sse-starlette's own per-event work (a cancel
-scope around every send, the event encoding) puts a bare ``EventSourceResponse`` at about
-0.6x the baseline; JSON events with ids and the 30 s send timeout (a timer per send, which
-stops a client that no longer reads from pinning a model call) take the reference to ~0.55x.
+For scale, measured on 2 cores: sse-starlette's own per-event work (a cancel scope and a timer
+around every send, for the 30 s send timeout that stops a client that no longer reads from
+pinning a model call) and building a ``JSONServerSentEvent`` per token took the reference to
+0.49-0.57x. Encoding the token events directly (``coursekit.server.streaming.token_frame``, the
+same bytes) brought it to about 0.6x; FastAPI's ``fastapi.sse`` stays near 0.3x.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ import psutil
 import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import StreamingResponse
+from fastapi.sse import EventSourceResponse as FastAPIEventSourceResponse
+from fastapi.sse import ServerSentEvent as FastAPIServerSentEvent
 from httpx_sse import aconnect_sse
 from langchain_core.messages import HumanMessage
 
@@ -58,6 +63,8 @@ LONG_REPLY = "Streaming sends each token as soon as the model writes it, so read
 SHORT_REPLY = "A short answer of a few tokens, to time the first event."
 HOLD_REPLY = "Held open: one token every few seconds, " * 10
 ENDPOINTS = {"reference": "/api/generate", "baseline": "/baseline"}
+#: Measured for events/s and CPU per event only: the comparison the day-3 guide quotes.
+FASTAPI_SSE = {"fastapi.sse": "/fastapi-sse"}
 
 
 # --- the server process --------------------------------------------------------------------
@@ -84,6 +91,13 @@ def bench_app(mode: str) -> FastAPI:
             yield "event: done\ndata: {}\n\n"
 
         return StreamingResponse(frames(), media_type="text/event-stream")
+
+    @app.post("/fastapi-sse", response_class=FastAPIEventSourceResponse)
+    async def fastapi_sse(body: GenerateRequest) -> AsyncIterator[FastAPIServerSentEvent]:
+        async for chunk in model.astream([HumanMessage(body.prompt)]):
+            if chunk.text:
+                yield FastAPIServerSentEvent(data={"text": chunk.text})
+        yield FastAPIServerSentEvent(event="done", data={})
 
     return app
 
@@ -268,11 +282,13 @@ async def hold_streams(server: ServerProcess, path: str, target: int) -> Hold:
 # --- the report ----------------------------------------------------------------------------
 
 
-def alternate(measure: Callable[[str], object], repetitions: int) -> dict[str, list]:
+def alternate(
+    measure: Callable[[str], object], repetitions: int, endpoints: dict[str, str] = ENDPOINTS
+) -> dict[str, list]:
     """Run ``measure`` on each endpoint ``repetitions`` times, alternating, after one warm-up each."""
-    results: dict[str, list] = {name: [] for name in ENDPOINTS}
+    results: dict[str, list] = {name: [] for name in endpoints}
     for repetition in range(repetitions + 1):
-        for name, path in ENDPOINTS.items():
+        for name, path in endpoints.items():
             gc.collect()
             result = asyncio.run(measure(path))  # type: ignore[arg-type]
             if repetition:
@@ -305,12 +321,19 @@ def main() -> int:
     print(f"  {'figure':<34} {'reference':>12} {'baseline':>12}  {'ratio':>7}")
 
     with ServerProcess("throughput") as server:
-        throughput = alternate(lambda path: one_long_stream(server, path), THROUGHPUT_REPETITIONS)
+        throughput = alternate(
+            lambda path: one_long_stream(server, path), THROUGHPUT_REPETITIONS, {**ENDPOINTS, **FASTAPI_SSE}
+        )
         best = {name: max(results, key=lambda r: r.events_per_second) for name, results in throughput.items()}
         events_ratio = row(
             "events/s, one stream", best["reference"].events_per_second, best["baseline"].events_per_second, "higher is better"
         )
         row("server CPU per event", best["reference"].cpu_us_per_event, best["baseline"].cpu_us_per_event, "µs, lower is better")
+        fastapi_sse = best["fastapi.sse"]
+        print("  fastapi.sse (FastAPI's own SSE) in place of the reference:")
+        row("  events/s, one stream", fastapi_sse.events_per_second, best["baseline"].events_per_second, "higher is better")
+        row("  server CPU per event", fastapi_sse.cpu_us_per_event, best["baseline"].cpu_us_per_event, "µs, lower is better")
+        print(f"    CPU per event: {fastapi_sse.cpu_us_per_event / best['reference'].cpu_us_per_event:.1f}x the reference's")
 
         waits = alternate(lambda path: first_event_times(server, path, CONCURRENT_FIRST_EVENT), FIRST_EVENT_REPETITIONS)
         for share in (50, 99):

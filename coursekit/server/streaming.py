@@ -16,6 +16,7 @@ Empty chunks are never sent.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import AsyncIterator, Iterator
@@ -99,7 +100,18 @@ def upstream_error(error: Exception) -> ApiError:
     return ApiError(502, "upstream_failed")
 
 
-async def sse_events(stream: StartedStream, tracker: StreamTracker, lang: str) -> AsyncIterator[JSONServerSentEvent]:
+def token_frame(text: str, number: int) -> bytes:
+    """The ``token`` event, encoded here: it is the hot path, one per token.
+
+    The same bytes ``JSONServerSentEvent`` writes, at about half the server CPU per event
+    (``bench/bench_sse.py``). It stays valid SSE: ``json.dumps`` escapes every line break, and
+    the id is a number.
+    """
+    data = json.dumps({"text": text}, ensure_ascii=False, separators=(",", ":"))
+    return f"id: {number}\r\nevent: token\r\ndata: {data}\r\n\r\n".encode()
+
+
+async def sse_events(stream: StartedStream, tracker: StreamTracker, lang: str) -> AsyncIterator[JSONServerSentEvent | bytes]:
     """Token events, then ``done``; or ``error`` if the model fails mid-stream.
 
     A client that disconnects makes sse-starlette cancel this generator; the ``finally``
@@ -117,7 +129,7 @@ async def sse_events(stream: StartedStream, tracker: StreamTracker, lang: str) -
                     text = chunk.text
                     if text:
                         tokens += 1
-                        yield JSONServerSentEvent({"text": text}, event="token", id=str(tokens))
+                        yield token_frame(text, tokens)
             except Exception as error:  # the model failed; the connection itself is fine
                 logger.warning("model stream failed after %d tokens", tokens, exc_info=error)
                 message = t("server.stream_interrupted", lang)

@@ -6,9 +6,12 @@ import asyncio
 import json
 
 import httpx
+import pytest
 from httpx_sse import aconnect_sse, connect_sse
+from sse_starlette import JSONServerSentEvent
 
 from coursekit.replies import tokenize
+from coursekit.server.streaming import token_frame
 from coursekit.testing import ProbeModel, Received, assert_incremental
 
 ANSWER = "Server-Sent Events push each token to the browser as soon as the model writes it, over one response."
@@ -115,3 +118,11 @@ async def test_fifty_concurrent_streams_all_complete(serve, auth, client, idle):
     first_end = min(record.ended.seq for record in probe.records)
     assert sum(record.started.seq < first_end for record in probe.records) > 1
     idle(url)
+
+
+@pytest.mark.parametrize("text", ["Hi", ' line\nbreak, "quotes" and \\ ', "cr\rlf\r\n", "a\u2028b ünïcode", ""])
+def test_token_frames_are_the_bytes_sse_starlette_would_write(text: str) -> None:
+    """The server encodes token events itself (the hot path); they must match the library's, byte for byte."""
+    expected = JSONServerSentEvent({"text": text}, event="token", id="12").encode()
+    assert token_frame(text, 12) == expected
+    assert expected.count(b"\r\n\r\n") == 1 and expected.endswith(b"\r\n\r\n")
