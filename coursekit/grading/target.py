@@ -8,7 +8,7 @@ so the template, the solution and a student's file never share ``sys.modules`` e
 The target root comes from, in order: the ``--target`` option (a path, or the words
 ``solutions`` / ``exercises``), the ``COURSE_TARGET`` environment variable, and finally the
 course's ``exercises/`` folder, so that a student's plain ``pytest`` checks their own work.
-The course's own suite (``make test``) passes ``--target solutions``.
+The course's own suite (``make test``) sets ``COURSE_TARGET=solutions``.
 """
 
 from __future__ import annotations

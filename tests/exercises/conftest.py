@@ -7,7 +7,7 @@ grades the template, the solution or a student's submission alike.
 The target is chosen by ``--target`` (``solutions``, ``exercises`` or a path; the option is
 registered in ``tests/conftest.py``), else by the ``COURSE_TARGET`` environment variable (an
 absolute path or one of those words), else it is ``exercises/``: a student's plain ``pytest``
-checks their own work. ``make test`` passes ``--target solutions``, which must pass, since the
+checks their own work. ``make test`` sets ``COURSE_TARGET=solutions``, which must pass, since the
 templates fail by design. The grader (``coursekit check``) always names its target explicitly.
 
 Mark a test with ``@pytest.mark.task(n)`` to tie it to task ``n`` of the exercise's docstring.

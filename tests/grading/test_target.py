@@ -78,7 +78,8 @@ def run_mini_pytest(*options: str, env: dict[str, str] | None = None) -> subproc
     """A plain ``pytest`` in the mini course (only the plugins its config needs, for speed)."""
     plugins = [argument for plugin in PYTEST_PLUGINS for argument in ("-p", plugin.__name__)]
     command = [sys.executable, "-m", "pytest", "-q", *plugins, "tests/exercises", *options]
-    environment = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **(env or {})}
+    inherited = {name: value for name, value in os.environ.items() if name != "COURSE_TARGET"}  # make test sets it
+    environment = {**inherited, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **(env or {})}
     return subprocess.run(command, cwd=MINI, env=environment, capture_output=True, text=True, timeout=120)
 
 
