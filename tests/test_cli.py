@@ -13,16 +13,13 @@ import locale
 import os
 import re
 import signal
-import socket
 import string
 import subprocess
 import sys
 import threading
-import time
 import tomllib
 from pathlib import Path
 
-import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -652,36 +649,6 @@ def test_missing_api_key_is_one_line_and_exit_1(course: Path):
 def test_serve_refuses_an_unsafe_public_address_in_one_line(course: Path):
     line = assert_one_line_error(run("serve", "--host", "0.0.0.0", "--lang", "pt"), 1)
     assert line.startswith("O servidor não vai escutar em 0.0.0.0")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.mark.timeout(60)
-def test_serve_runs_the_day3_server_until_stopped():
-    port = free_port()
-    env = {**os.environ, "COURSE_FAKE_LATENCY": "none"}
-    server = subprocess.Popen([sys.executable, "-m", "coursekit", "serve", "--port", str(port)], cwd=REPO_ROOT, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        deadline = time.monotonic() + 45
-        while True:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/", timeout=5)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.communicate()[1]
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
-        assert response.status_code == 200
-    finally:
-        server.send_signal(signal.SIGINT)
-        _, stderr = server.communicate(timeout=20)
-    assert "Traceback" not in stderr
-    assert f"http://127.0.0.1:{port}/" in stderr
 
 
 def test_python_m_coursekit_help_runs_as_a_program():

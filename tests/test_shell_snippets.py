@@ -4,6 +4,7 @@ Each command block is either included from ``modules/<day>/snippets/*.sh`` (exec
 bash, the port changed from 8000 to a free one) or made only of ``coursekit`` / ``cp`` lines,
 whose comments are translated and which run here too. A pasted block of anything else fails.
 The curl tests watch the bytes arrive: a newcomer's ``curl -N`` must show a visible stream.
+Servers are started the way a reader starts them, as processes stopped with Ctrl+C.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -104,31 +108,37 @@ def test_terminal_chat_script() -> None:
     assert result.stdout.count("bot> ") == 2 and "tokens sent this turn" in result.stdout
 
 
-def wait_until_listening(process: subprocess.Popen[bytes], port: int) -> None:
-    deadline = time.monotonic() + 45
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            assert process.poll() is None, process.communicate()[1].decode(errors="replace")
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
+@dataclass
+class Served:
+    """A server started by :func:`served`; ``log`` is its stderr once it has stopped."""
+
+    port: int
+    log: str = ""
 
 
-def running(command: list[str], port: int, cwd: Path) -> Iterator[int]:
-    """Start a server, yield its port once it listens, stop it as a reader would (Ctrl+C)."""
+@contextmanager
+def served(command: list[str], port: int, cwd: Path) -> Iterator[Served]:
+    """Start a server, yield once it listens on ``port``, stop it as a reader would (Ctrl+C)."""
     process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    server = Served(port)
     try:
-        wait_until_listening(process, port)
-        yield port
+        deadline = time.monotonic() + 45
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None, process.communicate()[1].decode(errors="replace")
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.1)
+        yield server
     finally:
         process.send_signal(signal.SIGINT)
         try:
-            process.communicate(timeout=20)
+            server.log = process.communicate(timeout=20)[1].decode(errors="replace")
         except subprocess.TimeoutExpired:
             process.kill()
-            process.communicate()
+            server.log = process.communicate()[1].decode(errors="replace")
 
 
 def arrivals(script: str, port: int) -> list[tuple[float, bytes]]:
@@ -150,7 +160,8 @@ def plain_app(tmp_path: Path) -> Iterator[int]:
     app_part = source.split("# --- a client")[0]
     (tmp_path / "main.py").write_text(app_part, encoding="utf-8")
     port = free_port()
-    yield from running([sys.executable, "-m", "uvicorn", "main:app", "--port", str(port)], port, tmp_path)
+    with served([sys.executable, "-m", "uvicorn", "main:app", "--port", str(port)], port, tmp_path) as server:
+        yield server.port
 
 
 def test_curl_shows_the_plain_stream_as_it_is_written(plain_app: int) -> None:
@@ -165,7 +176,8 @@ def test_curl_shows_the_plain_stream_as_it_is_written(plain_app: int) -> None:
 def reference_server() -> Iterator[int]:
     """``python -m coursekit serve``, as a newcomer starts it: offline, with realistic pacing."""
     port = free_port()
-    yield from running([sys.executable, "-m", "coursekit", "serve", "--port", str(port)], port, ROOT)
+    with served([sys.executable, "-m", "coursekit", "serve", "--port", str(port)], port, ROOT) as server:
+        yield server.port
 
 
 def test_curl_shows_the_reference_servers_events_as_they_come(reference_server: int) -> None:
@@ -176,3 +188,12 @@ def test_curl_shows_the_reference_servers_events_as_they_come(reference_server: 
     first_token = next(at for at, piece in pieces if b"event: token" in piece)
     done = next(at for at, piece in pieces if b"event: done" in piece)
     assert done - first_token > 0.3, "every event arrived at once: curl -N should show the stream grow"
+
+
+@pytest.mark.timeout(60)
+def test_coursekit_serve_shows_its_page_and_stops_cleanly_on_ctrl_c() -> None:
+    port = free_port()
+    with served([sys.executable, "-m", "coursekit", "serve", "--port", str(port)], port, ROOT) as server:
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=10).status_code == 200
+    assert "Traceback" not in server.log
+    assert f"http://127.0.0.1:{port}/" in server.log
