@@ -18,7 +18,7 @@ import os
 import time
 import warnings
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Annotated, Any, Literal
@@ -27,6 +27,7 @@ from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackMana
 from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
 from langchain_core.language_models.chat_models import generate_from_stream
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolMessage
+from langchain_core.messages.ai import UsageMetadata
 from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
@@ -64,6 +65,10 @@ PROVIDER_ONLY_ARGUMENTS = frozenset({"api_key", "base_url", "timeout", "max_retr
 
 Chunking = Literal["words", "chars"] | Annotated[int, Field(ge=1)]
 ToolChoice = str | dict[str, Any] | bool | None
+ChunkLayout = Literal["openai", "maritaca", "single"]
+
+#: Every ``chunk_layout``, for tests that must hold whichever provider streams.
+CHUNK_LAYOUTS: tuple[ChunkLayout, ...] = ("openai", "maritaca", "single")
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,11 @@ class FakeStreamingChatModel(BaseChatModel):
     model_config = ConfigDict(populate_by_name=True)
 
     model_name: str = Field(default="fake-streaming-1", alias="model")
-    """Reported as ``model_name`` and ``model`` in the last chunk's ``response_metadata``."""
+    """Reported in the finish chunk's ``response_metadata``, under the key the layout's client uses."""
+    chunk_layout: ChunkLayout = "openai"
+    """Which real client's chunk sequence to reproduce, in shape (see :class:`_Layout`):
+    ``"openai"`` (``ChatOpenAI``, ``stream_usage=True``), ``"maritaca"`` (``ChatMaritaca``), or
+    ``"single"``: text chunks, then one last chunk carrying everything, which no real client sends."""
     responses: list[str] | None = None
     """Scripted replies, used in turn and cycled when exhausted."""
     rules: dict[str, str | dict[str, Any]] = Field(default_factory=dict)
@@ -215,7 +224,7 @@ class FakeStreamingChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        return generate_from_stream(self._stream(messages, stop, None, **kwargs))
+        return whole_reply(self._stream(messages, stop, None, **kwargs), messages)
 
     async def _agenerate(
         self,
@@ -226,7 +235,7 @@ class FakeStreamingChatModel(BaseChatModel):
     ) -> ChatResult:
         # Not agenerate_from_stream: it merges the chunks in a worker thread.
         chunks = [chunk async for chunk in self._astream(messages, stop, None, **kwargs)]
-        return generate_from_stream(iter(chunks))
+        return whole_reply(chunks, messages)
 
     def _stream(
         self,
@@ -287,18 +296,27 @@ class FakeStreamingChatModel(BaseChatModel):
             finish_reason = "stop"
         if self.max_tokens is not None and len(pieces) > self.max_tokens:
             pieces, finish_reason = pieces[: self.max_tokens], "length"
+        layout = LAYOUTS[self.chunk_layout]
+        call = reply if isinstance(reply, _ToolCall) else None
+        delay, opened = self.time_to_first_token, not layout.opening
         for sent, piece in enumerate(pieces):
             if sent == self.error_after:
                 raise StreamInterruptedError(sent)
-            if isinstance(reply, _ToolCall):
-                body = _tool_call_chunk(reply, piece, first=sent == 0)
-            else:
-                body = AIMessageChunk(content=piece)
-            yield (self.token_delay if sent else self.time_to_first_token), ChatGenerationChunk(message=body)
+            if not opened:  # arrives with the first piece, as both share a network read
+                yield delay, layout.chunk(_opening_chunk(call))
+                delay, opened = 0.0, True
+            body = _tool_call_chunk(call, piece, first=sent == 0 and not layout.opening) if call else AIMessageChunk(content=piece)
+            yield delay, layout.chunk(body)
+            delay = self.token_delay
         if self.error_after is not None:
             raise StreamInterruptedError(len(pieces))
-        last = _last_chunk(finish_reason, model or self.model_name, _count_tokens(messages), len(pieces))
-        yield (self.token_delay if pieces else self.time_to_first_token), ChatGenerationChunk(message=last)
+        if not opened:
+            yield delay, layout.chunk(_opening_chunk(call))
+            delay = 0.0
+        usage = _usage(_count_tokens(messages), len(pieces))
+        for closing in layout.closing_chunks(finish_reason, model or self.model_name, usage):
+            yield delay, closing
+            delay = 0.0
 
     def _reply(
         self,
@@ -401,18 +419,75 @@ def _tool_call_chunk(call: _ToolCall, args_piece: str, *, first: bool) -> AIMess
     )
 
 
-def _last_chunk(finish_reason: str, model_name: str, input_tokens: int, output_tokens: int) -> AIMessageChunk:
-    """The empty closing chunk providers send: why the reply ended, which model, token usage."""
-    return AIMessageChunk(
-        content="",
-        chunk_position="last",
-        response_metadata={"finish_reason": finish_reason, "model_name": model_name, "model": model_name},
-        usage_metadata={
-            "input_tokens": input_tokens,
-            "output_tokens": output_tokens,
-            "total_tokens": input_tokens + output_tokens,
-        },
-    )
+def _opening_chunk(call: _ToolCall | None) -> AIMessageChunk:
+    """The first chunk of a stream: empty, or a tool call's name and id with no arguments yet."""
+    return _tool_call_chunk(call, "", first=True) if call else AIMessageChunk(content="")
+
+
+def _usage(input_tokens: int, output_tokens: int) -> UsageMetadata:
+    return {"input_tokens": input_tokens, "output_tokens": output_tokens, "total_tokens": input_tokens + output_tokens}
+
+
+def whole_reply(chunks: Iterable[ChatGenerationChunk], messages: list[BaseMessage]) -> ChatResult:
+    """The merged stream, with usage even when the stream has none: providers' non-streaming
+    answers always report it (ChatMaritaca's stream does not)."""
+    chunks = list(chunks)
+    result = generate_from_stream(iter(chunks))
+    message = result.generations[0].message
+    if isinstance(message, AIMessage) and message.usage_metadata is None:
+        sent = [c for c in chunks if c.message.content or any(t.get("args") for t in c.message.tool_call_chunks)]
+        message.usage_metadata = _usage(_count_tokens(messages), len(sent))
+    return result
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where one client puts what in its stream, as measured over the local stub.
+
+    tests/test_chunk_layouts.py streams the real clients and holds these to what they send.
+    """
+
+    provider: bool
+    """Every chunk up to the finish chunk names the ``model_provider`` (ChatOpenAI)."""
+    opening: bool
+    """The stream opens with an empty chunk (a tool call's name and id, for a tool call)."""
+    model_keys: tuple[str, ...]
+    """The ``response_metadata`` keys naming the model on the finish chunk."""
+    usage: Literal["finish", "separate", "none"]
+    """Usage on the finish chunk, on an empty chunk of its own after it, or not in the stream."""
+    closing: bool
+    """Core's empty ``chunk_position="last"`` chunk ends the stream; else the finish chunk is last."""
+
+    def chunk(self, message: AIMessageChunk) -> ChatGenerationChunk:
+        if self.provider:
+            message.response_metadata = {"model_provider": MODEL_PROVIDER}
+        return ChatGenerationChunk(message=message)
+
+    def closing_chunks(self, finish_reason: str, model_name: str, usage: UsageMetadata) -> list[ChatGenerationChunk]:
+        """The empty chunks after the text: why it ended and which model, usage, the end."""
+        metadata: dict[str, Any] = {"finish_reason": finish_reason, **dict.fromkeys(self.model_keys, model_name)}
+        finish = AIMessageChunk(
+            content="",
+            response_metadata=metadata | ({"model_provider": MODEL_PROVIDER} if self.provider else {}),
+            usage_metadata=usage if self.usage == "finish" else None,
+            chunk_position=None if self.closing else "last",
+        )
+        chunks = [finish]
+        if self.usage == "separate":
+            chunks.append(AIMessageChunk(content="", usage_metadata=usage))
+        if self.closing:
+            chunks.append(AIMessageChunk(content="", chunk_position="last"))
+        return [ChatGenerationChunk(message=chunk) for chunk in chunks]
+
+
+#: What the fake names as ``model_provider`` where ChatOpenAI says ``"openai"``.
+MODEL_PROVIDER = "fake"
+
+LAYOUTS: dict[ChunkLayout, _Layout] = {
+    "openai": _Layout(provider=True, opening=True, model_keys=("model_name",), usage="separate", closing=True),
+    "maritaca": _Layout(provider=False, opening=True, model_keys=("model",), usage="none", closing=True),
+    "single": _Layout(provider=False, opening=False, model_keys=("model_name", "model"), usage="finish", closing=False),
+}
 
 
 def _cut_at_stop(text: str, stop: list[str] | None) -> str:

@@ -26,7 +26,7 @@ import typer
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
-from langchain_core.messages import AIMessageChunk, BaseMessage, convert_to_messages
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, ToolCall, convert_to_messages
 from pydantic import BaseModel, ConfigDict, Field
 
 from coursekit.errors import FakeModelError, RateLimitError, StreamInterruptedError
@@ -56,6 +56,8 @@ class ChatCompletionRequest(BaseModel):
     stream: bool = False
     stream_options: StreamOptions | None = None
     stop: str | list[str] | None = None
+    tools: list[dict[str, Any]] | None = None
+    tool_choice: str | dict[str, Any] | None = None
 
 
 class _ExpectedFaultFilter(logging.Filter):
@@ -84,14 +86,15 @@ def create_app(model: FakeStreamingChatModel | None = None) -> FastAPI:
         except (ValueError, TypeError, KeyError) as error:
             return _error_response(400, "invalid_request_error", f"messages: {error}")
         stop = [body.stop] if isinstance(body.stop, str) else body.stop
+        options = {"stop": stop, "tools": body.tools, "tool_choice": body.tool_choice}
         envelope = _Envelope(f"chatcmpl-{next(completion_ids):06d}", body.model)
         if not body.stream:
             try:
-                reply = await model.ainvoke(messages, stop=stop)
+                reply = await model.ainvoke(messages, **options)
             except FakeModelError as error:
                 return _fault_response(error)
             return envelope.completion(reply)
-        chunks = model.astream(messages, stop=stop)
+        chunks = model.astream(messages, **options)
         try:  # a rate limit is refused before the first token, so it can still be a 429
             first = await anext(chunks)
         except FakeModelError as error:
@@ -118,8 +121,11 @@ class _Envelope:
     def usage_chunk(self, last: AIMessageChunk) -> dict[str, Any]:
         return self._object("chat.completion.chunk", choices=[], usage=_usage(last))
 
-    def completion(self, reply: BaseMessage) -> dict[str, Any]:
-        message = {"role": "assistant", "content": reply.content}
+    def completion(self, reply: AIMessage) -> dict[str, Any]:
+        message: dict[str, Any] = {"role": "assistant", "content": reply.content}
+        if reply.tool_calls:
+            message["content"] = None
+            message["tool_calls"] = [_wire_tool_call(call) for call in reply.tool_calls]
         finish_reason = reply.response_metadata.get("finish_reason", "stop")
         choice = {"index": 0, "message": message, "logprobs": None, "finish_reason": finish_reason}
         return self._object("chat.completion", choices=[choice], usage=_usage(reply))
@@ -131,19 +137,36 @@ class _Envelope:
 async def _sse_events(
     envelope: _Envelope, chunks: AsyncIterator[AIMessageChunk], include_usage: bool
 ) -> AsyncIterator[str]:
-    """OpenAI's stream: a role chunk, content deltas, a finish chunk, maybe usage, then [DONE].
+    """OpenAI's stream: an opening delta, content or tool-call deltas, a finish chunk, maybe usage, [DONE].
 
-    A fault the model raises here propagates on purpose: uvicorn then drops the connection
-    mid-body, which is what a client sees when a real provider fails halfway.
+    It reads what each chunk carries, not where, so the fake's ``chunk_layout`` does not change
+    the wire. Text opens with ``{"role": "assistant", "content": ""}``; a tool call opens with
+    its id and name and empty arguments, which follow in pieces, as OpenAI sends them. A fault
+    the model raises here propagates on purpose: uvicorn then drops the connection mid-body,
+    which is what a client sees when a real provider fails halfway.
     """
-    yield _sse(envelope.chunk({"role": "assistant", "content": ""}))
+    opened = False
     async for chunk in chunks:
-        if chunk.chunk_position == "last":
-            yield _sse(envelope.chunk({}, chunk.response_metadata.get("finish_reason", "stop")))
-            if include_usage:
-                yield _sse(envelope.usage_chunk(chunk))
-        elif chunk.content:
+        finish_reason = chunk.response_metadata.get("finish_reason")
+        calls = chunk.tool_call_chunks
+        for call in (call for call in calls if call.get("name")):
+            header = {"index": call["index"], "id": call["id"], "type": "function"}
+            header["function"] = {"name": call["name"], "arguments": ""}
+            opening = {} if opened else {"role": "assistant", "content": None}
+            yield _sse(envelope.chunk({**opening, "tool_calls": [header]}))
+            opened = True
+        if not opened and (chunk.content or finish_reason):
+            yield _sse(envelope.chunk({"role": "assistant", "content": ""}))
+            opened = True
+        if chunk.content:
             yield _sse(envelope.chunk({"content": chunk.content}))
+        arguments = [{"index": c["index"], "function": {"arguments": c["args"]}} for c in calls if c.get("args")]
+        if arguments:
+            yield _sse(envelope.chunk({"tool_calls": arguments}))
+        if finish_reason:
+            yield _sse(envelope.chunk({}, finish_reason))
+        if include_usage and chunk.usage_metadata:
+            yield _sse(envelope.usage_chunk(chunk))
     yield "data: [DONE]\n\n"
 
 
@@ -155,6 +178,11 @@ async def _prepend(first: AIMessageChunk, rest: AsyncIterator[AIMessageChunk]) -
     yield first
     async for chunk in rest:
         yield chunk
+
+
+def _wire_tool_call(call: ToolCall) -> dict[str, Any]:
+    arguments = json.dumps(call["args"], ensure_ascii=False)
+    return {"id": call["id"], "type": "function", "function": {"name": call["name"], "arguments": arguments}}
 
 
 def _usage(message: BaseMessage) -> dict[str, int]:

@@ -60,6 +60,7 @@ What each helper observes:
   check the two ways an exercise can ask to treat an injected fault.
 """
 
+from coursekit.fake_model import CHUNK_LAYOUTS
 from coursekit.testing.concurrency import (
     MAX_LOOP_GAP,
     Heartbeat,
@@ -72,6 +73,7 @@ from coursekit.testing.observers import Observer, Received, Screen, assert_incre
 from coursekit.testing.probe import Moment, ProbeModel, StreamRecord
 
 __all__ = [
+    "CHUNK_LAYOUTS",
     "MAX_LOOP_GAP",
     "Caught",
     "Heartbeat",

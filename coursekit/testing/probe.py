@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
-from langchain_core.language_models.chat_models import generate_from_stream
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import PrivateAttr
 
-from coursekit.fake_model import FakeStreamingChatModel
+from coursekit.fake_model import FakeStreamingChatModel, whole_reply
 from coursekit.i18n import t
 
 Outcome = Literal["running", "completed", "failed", "closed", "cancelled"]
@@ -57,9 +56,11 @@ class StreamRecord:
     via: Literal["stream", "invoke"]
     started: Moment
     chunks: list[Moment] = field(default_factory=list)
-    """Each chunk as it was produced, with its text (empty for the final metadata chunk)."""
+    """Each chunk as it was produced, with its text: empty for the opening and closing chunks
+    that carry no text (how many depends on the ``chunk_layout``)."""
     done: Moment | None = None
-    """When the model had nothing more to send: its final chunk, or the moment it stopped."""
+    """When the model had nothing more to send: its ``chunk_position="last"`` chunk, or the
+    moment it stopped."""
     ended: Moment | None = None
     outcome: Outcome = "running"
     error: BaseException | None = None
@@ -152,7 +153,7 @@ class ProbeModel(FakeStreamingChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         chunks = super()._stream(messages, stop, None, **kwargs)
-        return generate_from_stream(self._recorded(chunks, "invoke"))
+        return whole_reply(self._recorded(chunks, "invoke"), messages)
 
     async def _agenerate(
         self,
@@ -163,7 +164,7 @@ class ProbeModel(FakeStreamingChatModel):
     ) -> ChatResult:
         # Merged on the loop, as FakeStreamingChatModel does: agenerate_from_stream uses a thread.
         recorded = self._arecorded(super()._astream(messages, stop, None, **kwargs), "invoke")
-        return generate_from_stream(iter([chunk async for chunk in recorded]))
+        return whole_reply([chunk async for chunk in recorded], messages)
 
     def _recorded(self, chunks: Iterator[ChatGenerationChunk], via: Literal["stream", "invoke"]):
         record = self._start(via)
