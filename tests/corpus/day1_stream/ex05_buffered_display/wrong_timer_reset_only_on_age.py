@@ -1,0 +1,42 @@
+"""Restarts the interval only after a refresh by age, not after one by size.
+
+The student updates last_shown in the interval branch only, so after a full batch the next one
+is shown too early.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from langchain_core.language_models import BaseChatModel
+
+
+
+def buffered_display(
+    model: BaseChatModel,
+    prompt: str,
+    show: Callable[[str], None],
+    clock: Callable[[], float] = time.monotonic,
+    interval: float = 0.1,
+    max_chunks: int = 10,
+) -> str:
+    answer = []
+    batch = []
+    last_shown = clock()
+    for chunk in model.stream(prompt):
+        if not chunk.text:
+            continue
+        answer.append(chunk.text)
+        batch.append(chunk.text)
+        now = clock()
+        if len(batch) >= max_chunks:
+            show("".join(batch))
+            batch = []
+        elif now - last_shown >= interval:
+            show("".join(batch))
+            batch = []
+            last_shown = now
+    if batch:
+        show("".join(batch))
+    return "".join(answer)
