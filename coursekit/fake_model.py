@@ -18,7 +18,7 @@ import os
 import time
 import warnings
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Annotated, Any, Literal
@@ -224,7 +224,7 @@ class FakeStreamingChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        return whole_reply(self._stream(messages, stop, None, **kwargs), messages)
+        return generate_from_stream(self._stream(messages, stop, None, **whole_reply(kwargs)))
 
     async def _agenerate(
         self,
@@ -234,8 +234,8 @@ class FakeStreamingChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         # Not agenerate_from_stream: it merges the chunks in a worker thread.
-        chunks = [chunk async for chunk in self._astream(messages, stop, None, **kwargs)]
-        return whole_reply(chunks, messages)
+        chunks = [chunk async for chunk in self._astream(messages, stop, None, **whole_reply(kwargs))]
+        return generate_from_stream(iter(chunks))
 
     def _stream(
         self,
@@ -277,13 +277,15 @@ class FakeStreamingChatModel(BaseChatModel):
         tool_choice: ToolChoice = None,
         response_format: dict[str, Any] | None = None,
         model: str | None = None,
+        stream_usage: bool | None = None,
         **_: Any,
     ) -> Iterator[tuple[float, ChatGenerationChunk]]:
         """Each chunk, built only when it is due, with the delay to wait before it.
 
         The configured faults are raised in place: a rate limit before anything else, an
-        interruption instead of chunk ``error_after + 1``. ``model`` overrides the reported
-        model name for one call, as providers allow.
+        interruption instead of text chunk ``error_after + 1``. ``model`` overrides the reported
+        model name for one call, as providers allow; ``stream_usage``, as on ChatOpenAI, puts
+        usage in the stream (``True``) or leaves it out (``False``) whatever the layout does.
         """
         if self.rate_limited:
             raise RateLimitError()
@@ -313,7 +315,11 @@ class FakeStreamingChatModel(BaseChatModel):
         if not opened:
             yield delay, layout.chunk(_opening_chunk(call))
             delay = 0.0
-        usage = _usage(_count_tokens(messages), len(pieces))
+        usage = _usage(_count_tokens(messages), len(pieces), details=layout.usage == "separate")
+        if stream_usage is not None:
+            usage = usage if stream_usage else None
+        elif layout.usage == "none":
+            usage = None
         for closing in layout.closing_chunks(finish_reason, model or self.model_name, usage):
             yield delay, closing
             delay = 0.0
@@ -424,20 +430,18 @@ def _opening_chunk(call: _ToolCall | None) -> AIMessageChunk:
     return _tool_call_chunk(call, "", first=True) if call else AIMessageChunk(content="")
 
 
-def _usage(input_tokens: int, output_tokens: int) -> UsageMetadata:
-    return {"input_tokens": input_tokens, "output_tokens": output_tokens, "total_tokens": input_tokens + output_tokens}
+def _usage(input_tokens: int, output_tokens: int, *, details: bool = False) -> UsageMetadata:
+    """Token counts; ``details`` adds the empty breakdowns ChatOpenAI reports."""
+    usage: UsageMetadata = {"input_tokens": input_tokens, "output_tokens": output_tokens, "total_tokens": input_tokens + output_tokens}
+    if details:
+        usage |= {"input_token_details": {}, "output_token_details": {}}
+    return usage
 
 
-def whole_reply(chunks: Iterable[ChatGenerationChunk], messages: list[BaseMessage]) -> ChatResult:
-    """The merged stream, with usage even when the stream has none: providers' non-streaming
-    answers always report it (ChatMaritaca's stream does not)."""
-    chunks = list(chunks)
-    result = generate_from_stream(iter(chunks))
-    message = result.generations[0].message
-    if isinstance(message, AIMessage) and message.usage_metadata is None:
-        sent = [c for c in chunks if c.message.content or any(t.get("args") for t in c.message.tool_call_chunks)]
-        message.usage_metadata = _usage(_count_tokens(messages), len(sent))
-    return result
+def whole_reply(call_options: dict[str, Any]) -> dict[str, Any]:
+    """Options for a stream that is merged into a whole answer, which always reports usage,
+    as the providers' non-streaming answers do (ChatMaritaca's stream has none)."""
+    return {**call_options, "stream_usage": True}
 
 
 @dataclass(frozen=True)
@@ -454,7 +458,8 @@ class _Layout:
     model_keys: tuple[str, ...]
     """The ``response_metadata`` keys naming the model on the finish chunk."""
     usage: Literal["finish", "separate", "none"]
-    """Usage on the finish chunk, on an empty chunk of its own after it, or not in the stream."""
+    """Usage on the finish chunk, on an empty chunk of its own after it, or not in the stream
+    (on the finish chunk when a call asks for it)."""
     closing: bool
     """Core's empty ``chunk_position="last"`` chunk ends the stream; else the finish chunk is last."""
 
@@ -463,17 +468,19 @@ class _Layout:
             message.response_metadata = {"model_provider": MODEL_PROVIDER}
         return ChatGenerationChunk(message=message)
 
-    def closing_chunks(self, finish_reason: str, model_name: str, usage: UsageMetadata) -> list[ChatGenerationChunk]:
-        """The empty chunks after the text: why it ended and which model, usage, the end."""
+    def closing_chunks(
+        self, finish_reason: str, model_name: str, usage: UsageMetadata | None
+    ) -> list[ChatGenerationChunk]:
+        """The empty chunks after the text: why it ended and which model, usage if any, the end."""
         metadata: dict[str, Any] = {"finish_reason": finish_reason, **dict.fromkeys(self.model_keys, model_name)}
         finish = AIMessageChunk(
             content="",
             response_metadata=metadata | ({"model_provider": MODEL_PROVIDER} if self.provider else {}),
-            usage_metadata=usage if self.usage == "finish" else None,
+            usage_metadata=None if self.usage == "separate" else usage,
             chunk_position=None if self.closing else "last",
         )
         chunks = [finish]
-        if self.usage == "separate":
+        if self.usage == "separate" and usage:
             chunks.append(AIMessageChunk(content="", usage_metadata=usage))
         if self.closing:
             chunks.append(AIMessageChunk(content="", chunk_position="last"))

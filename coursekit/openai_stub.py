@@ -94,12 +94,12 @@ def create_app(model: FakeStreamingChatModel | None = None) -> FastAPI:
             except FakeModelError as error:
                 return _fault_response(error)
             return envelope.completion(reply)
-        chunks = model.astream(messages, **options)
+        include_usage = bool(body.stream_options and body.stream_options.include_usage)
+        chunks = model.astream(messages, stream_usage=include_usage, **options)
         try:  # a rate limit is refused before the first token, so it can still be a 429
             first = await anext(chunks)
         except FakeModelError as error:
             return _fault_response(error)
-        include_usage = bool(body.stream_options and body.stream_options.include_usage)
         events = _sse_events(envelope, _prepend(first, chunks), include_usage)
         return StreamingResponse(events, media_type="text/event-stream")
 

@@ -30,15 +30,30 @@ from typing_extensions import TypedDict  # pydantic needs this one before Python
 
 import coursekit
 from coursekit.errors import FakeModelError, InvalidLatencyError, RateLimitError, StreamInterruptedError
-from coursekit.fake_model import LATENCY_PRESETS, FakeStreamingChatModel
+from coursekit.fake_model import CHUNK_LAYOUTS, LATENCY_PRESETS, FakeStreamingChatModel
 from coursekit.i18n import t
 
 REPLY = "Streaming  sends text\n\npiece by piece, while the model writes."
 PIECES = ["Streaming", "  sends", " text", "\n\npiece", " by", " piece", ",", " while", " the", " model", " writes", "."]
 
 
+#: The ``response_metadata`` keys that name the model in each layout, as the real clients do.
+MODEL_KEYS = {"openai": {"model_name"}, "maritaca": {"model"}, "single": {"model_name", "model"}}
+each_layout = pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+
+
 def contents(chunks: list[AIMessageChunk]) -> list[str]:
     return [chunk.content for chunk in chunks]
+
+
+def texts(chunks: list[AIMessageChunk] | list[str]) -> list[str]:
+    """The chunks' text (or the strings), without the empty opening and closing chunks of the layout."""
+    return [text for text in (getattr(chunk, "content", chunk) for chunk in chunks) if text]
+
+
+def finish_chunk(chunks: list[AIMessageChunk]) -> AIMessageChunk:
+    (finish,) = [chunk for chunk in chunks if chunk.response_metadata.get("finish_reason")]
+    return finish
 
 
 def aggregate(chunks: list[AIMessageChunk]) -> AIMessageChunk:
@@ -190,19 +205,26 @@ async def test_abatch_answers_each_input_in_order() -> None:
     assert [reply.content for reply in replies] == ["Pears are green.", "Apples are red."]
 
 
-async def test_an_lcel_pipe_invokes_and_streams() -> None:
-    chain = ChatPromptTemplate.from_template("Tell me about {fruit}") | FakeStreamingChatModel(rules=RULES) | StrOutputParser()
+@each_layout
+async def test_an_lcel_pipe_invokes_and_streams(layout: str) -> None:
+    model = FakeStreamingChatModel(rules=RULES, chunk_layout=layout)
+    chain = ChatPromptTemplate.from_template("Tell me about {fruit}") | model | StrOutputParser()
     assert chain.invoke({"fruit": "apples"}) == "Apples are red."
-    assert list(chain.stream({"fruit": "apples"})) == ["Apples", " are", " red", ".", ""]
+    pieces = list(chain.stream({"fruit": "apples"}))
+    assert pieces == contents(list(model.stream("Tell me about apples")))  # one piece per chunk, empty ones too
+    assert texts(pieces) == ["Apples", " are", " red", "."] and pieces[-1] == ""
     assert "".join([piece async for piece in chain.astream({"fruit": "pears"})]) == "Pears are green."
 
 
-async def test_astream_events_v2_follow_the_documented_order() -> None:
-    chain = ChatPromptTemplate.from_template("{question}") | FakeStreamingChatModel(responses=[REPLY]) | StrOutputParser()
+@each_layout
+async def test_astream_events_v2_follow_the_documented_order(layout: str) -> None:
+    model = FakeStreamingChatModel(responses=[REPLY], chunk_layout=layout)
+    chain = ChatPromptTemplate.from_template("{question}") | model | StrOutputParser()
     events = [event async for event in chain.astream_events({"question": "Why stream?"}, version="v2")]
 
     per_token = ["on_chat_model_stream", "on_parser_stream", "on_chain_stream"]
-    model_chunks = len(PIECES) + 1  # the text pieces, then the final metadata chunk
+    streamed_alone = list(model.stream("Why stream?"))
+    model_chunks = len(streamed_alone)  # the text pieces and the layout's empty chunks
     expected = (
         ["on_chain_start", "on_prompt_start", "on_prompt_end", "on_chat_model_start"]
         + ["on_chat_model_stream", "on_parser_start", "on_parser_stream", "on_chain_stream"]
@@ -212,7 +234,8 @@ async def test_astream_events_v2_follow_the_documented_order() -> None:
     assert [event["event"] for event in events] == expected
     streamed = [event["data"]["chunk"] for event in events if event["event"] == "on_chat_model_stream"]
     assert all(isinstance(chunk, AIMessageChunk) for chunk in streamed)
-    assert contents(streamed) == [*PIECES, ""]
+    assert contents(streamed) == contents(streamed_alone) and texts(streamed) == PIECES
+    assert [chunk.response_metadata for chunk in streamed] == [chunk.response_metadata for chunk in streamed_alone]
     assert streamed[-1].chunk_position == "last"
     assert {event["name"] for event in events if event["event"].startswith("on_chat_model")} == {"FakeStreamingChatModel"}
 
@@ -287,36 +310,65 @@ def test_portuguese_and_indonesian_prompts_get_answers_in_that_language() -> Non
 
 def test_word_chunks_keep_their_leading_space() -> None:
     chunks = list(FakeStreamingChatModel(responses=[REPLY]).stream("hi"))
-    assert contents(chunks) == [*PIECES, ""]
+    assert texts(chunks) == PIECES
 
 
 TEXTS = ["two  spaces", "lines\n\nand\r\nmore\n", "  padded  ", "ação — 😀 ok", "x"]
 
 
+@each_layout
 @pytest.mark.parametrize("chunking", ["words", "chars", 3])
 @pytest.mark.parametrize("text", TEXTS)
-def test_chunks_join_to_the_exact_reply_with_no_empty_chunk_but_the_last(chunking: Any, text: str) -> None:
-    chunks = list(FakeStreamingChatModel(responses=[text], chunking=chunking).stream("hi"))
-    *body, last = contents(chunks)
+def test_chunks_join_to_the_exact_reply_with_no_empty_chunk_inside_the_text(chunking: Any, text: str, layout: str) -> None:
+    pieces = contents(list(FakeStreamingChatModel(responses=[text], chunking=chunking, chunk_layout=layout).stream("hi")))
+    first = next(i for i, piece in enumerate(pieces) if piece)
+    last = max(i for i, piece in enumerate(pieces) if piece)
+    body = pieces[first : last + 1]
     assert "".join(body) == text
-    assert all(body) and last == ""
+    assert all(body) and pieces[-1] == ""
+    assert first == (0 if layout == "single" else 1), "only the opening chunk comes before the text"
     if chunking == "chars":
         assert all(len(piece) == 1 for piece in body)
     if chunking == 3:
         assert all(len(piece) == 3 for piece in body[:-1]) and 1 <= len(body[-1]) <= 3
 
 
-def test_the_last_chunk_carries_finish_reason_model_and_usage() -> None:
-    chunks = list(FakeStreamingChatModel(model="fake-x", responses=[REPLY]).stream("Why do apps stream?"))
-    last = chunks[-1]
-    assert last.chunk_position == "last" and last.content == ""
-    assert last.response_metadata["finish_reason"] == "stop"
-    assert last.response_metadata["model_name"] == last.response_metadata["model"] == "fake-x"
-    usage = last.usage_metadata
-    assert usage["output_tokens"] == len(chunks) - 1 == len(PIECES)
+@each_layout
+def test_one_chunk_after_the_text_says_why_it_ended_and_which_model(layout: str) -> None:
+    chunks = list(FakeStreamingChatModel(model="fake-x", responses=[REPLY], chunk_layout=layout).stream("Why do apps stream?"))
+    finish = finish_chunk(chunks)
+    assert finish.content == "" and chunks.index(finish) > max(i for i, c in enumerate(chunks) if c.content)
+    assert finish.response_metadata["finish_reason"] == "stop"
+    assert {key: finish.response_metadata[key] for key in MODEL_KEYS[layout]} == dict.fromkeys(MODEL_KEYS[layout], "fake-x")
+    assert chunks[-1].chunk_position == "last" and chunks[-1].content == ""
+    assert [chunk.chunk_position for chunk in chunks[:-1]] == [None] * (len(chunks) - 1)
+    assert (chunks[-1] is finish) == (layout == "single"), "real clients end with core's empty last chunk"
+
+
+@pytest.mark.parametrize("layout", ["openai", "single"])
+def test_usage_comes_once_after_the_text_where_the_client_streams_it(layout: str) -> None:
+    chunks = list(FakeStreamingChatModel(responses=[REPLY], chunk_layout=layout).stream("Why do apps stream?"))
+    (usage,) = [chunk.usage_metadata for chunk in chunks if chunk.usage_metadata]
+    assert usage["output_tokens"] == len(PIECES)
     assert usage["input_tokens"] > 0
     assert usage["total_tokens"] == usage["input_tokens"] + usage["output_tokens"]
-    assert all(chunk.usage_metadata is None and not chunk.response_metadata.get("finish_reason") for chunk in chunks[:-1])
+    carrier = next(i for i, chunk in enumerate(chunks) if chunk.usage_metadata)
+    assert carrier >= chunks.index(finish_chunk(chunks))
+
+
+def test_chatmaritacas_layout_streams_no_usage_but_invoke_reports_it() -> None:
+    model = FakeStreamingChatModel(responses=[REPLY], chunk_layout="maritaca")
+    assert all(chunk.usage_metadata is None for chunk in model.stream("Why do apps stream?"))
+    assert model.invoke("Why do apps stream?").usage_metadata["output_tokens"] == len(PIECES)
+    assert FakeStreamingChatModel(responses=[REPLY], chunk_layout="maritaca", streaming=True).invoke("hi").usage_metadata is None
+
+
+def test_chatopenais_layout_names_the_provider_on_every_chunk_until_the_usage() -> None:
+    chunks = list(FakeStreamingChatModel(responses=[REPLY]).stream("hi"))
+    usage_at = next(i for i, chunk in enumerate(chunks) if chunk.usage_metadata)
+    assert all(chunk.response_metadata.get("model_provider") == "fake" for chunk in chunks[:usage_at])
+    assert all(chunk.response_metadata == {} for chunk in chunks[usage_at:])
+    assert aggregate(chunks).response_metadata["model_provider"] == "fake", "merged once, not concatenated"
 
 
 def test_input_tokens_grow_with_the_prompt() -> None:
@@ -326,19 +378,22 @@ def test_input_tokens_grow_with_the_prompt() -> None:
     assert long["input_tokens"] > short
 
 
-async def test_metadata_survives_aggregation_and_matches_invoke() -> None:
-    model = FakeStreamingChatModel(responses=[REPLY])
+@each_layout
+async def test_metadata_survives_aggregation_and_matches_invoke(layout: str) -> None:
+    model = FakeStreamingChatModel(responses=[REPLY], chunk_layout=layout)
+    invoked, ainvoked = model.invoke("hi"), await model.ainvoke("hi")
+    assert invoked == ainvoked.model_copy(update={"id": invoked.id})
+    assert invoked.content == REPLY
+    assert invoked.response_metadata["finish_reason"] == "stop"
+    assert {invoked.response_metadata[key] for key in MODEL_KEYS[layout]} == {"fake-streaming-1"}
+    assert invoked.usage_metadata["output_tokens"] == len(PIECES), "a whole answer always reports usage"
     for chunks in (list(model.stream("hi")), await acollect(model, "hi")):
         merged = aggregate(chunks)
         assert merged.content == REPLY
         assert merged.chunk_position == "last"
-        assert merged.response_metadata == chunks[-1].response_metadata
-        assert merged.usage_metadata == chunks[-1].usage_metadata
-    invoked = model.invoke("hi")
-    assert invoked.content == REPLY
-    assert invoked.response_metadata["finish_reason"] == "stop"
-    assert invoked.response_metadata["model_name"] == "fake-streaming-1"
-    assert invoked.usage_metadata == merged.usage_metadata
+        assert merged.response_metadata == reduce(operator.or_, [chunk.response_metadata for chunk in chunks])
+        assert merged.response_metadata == invoked.response_metadata
+        assert merged.usage_metadata == (None if layout == "maritaca" else invoked.usage_metadata)
 
 
 def test_stop_sequences_and_max_tokens_end_the_reply_like_a_provider() -> None:
@@ -350,20 +405,24 @@ def test_stop_sequences_and_max_tokens_end_the_reply_like_a_provider() -> None:
     assert capped.usage_metadata["output_tokens"] == 3
 
 
-def test_a_per_call_model_overrides_the_reported_name() -> None:
-    model = FakeStreamingChatModel()
-    assert model.invoke("hi", model="fake-other").response_metadata["model_name"] == "fake-other"
-    assert list(model.stream("hi", model="fake-other"))[-1].response_metadata["model"] == "fake-other"
+@each_layout
+def test_a_per_call_model_overrides_the_reported_name(layout: str) -> None:
+    model = FakeStreamingChatModel(chunk_layout=layout)
+    (key, *_) = sorted(MODEL_KEYS[layout])
+    assert model.invoke("hi", model="fake-other").response_metadata[key] == "fake-other"
+    assert finish_chunk(list(model.stream("hi", model="fake-other"))).response_metadata[key] == "fake-other"
 
 
 # --- streaming inside invoke() and callbacks -------------------------------------------------
 
 
-def test_streaming_true_makes_invoke_fire_a_token_callback_per_chunk() -> None:
+@each_layout
+def test_streaming_true_makes_invoke_fire_a_token_callback_per_chunk(layout: str) -> None:
     recorder = TokenRecorder()
-    model = FakeStreamingChatModel(responses=[REPLY], streaming=True)
+    model = FakeStreamingChatModel(responses=[REPLY], streaming=True, chunk_layout=layout)
     assert model.invoke("hi", config={"callbacks": [recorder]}).content == REPLY
-    assert recorder.tokens == [*PIECES, ""]
+    assert recorder.tokens == contents(list(model.stream("hi")))  # the empty chunks too, as for real clients
+    assert texts(recorder.tokens) == PIECES
     assert all(args == () and "chunk" in kwargs for args, kwargs in recorder.calls), "token is passed by keyword"
 
 
@@ -373,16 +432,21 @@ def test_without_streaming_invoke_fires_no_token_callback() -> None:
     assert recorder.calls == []
 
 
-def test_stream_fires_a_token_callback_per_chunk_even_without_streaming() -> None:
+@each_layout
+def test_stream_fires_a_token_callback_per_chunk_even_without_streaming(layout: str) -> None:
     recorder = TokenRecorder()
-    chunks = list(FakeStreamingChatModel(responses=[REPLY]).stream("hi", config={"callbacks": [recorder]}))
-    assert recorder.tokens == contents(chunks)
+    model = FakeStreamingChatModel(responses=[REPLY], chunk_layout=layout)
+    chunks = list(model.stream("hi", config={"callbacks": [recorder]}))
+    assert recorder.tokens == contents(chunks) and len(chunks) > len(PIECES)
+    assert [kwargs["chunk"].message.response_metadata for _, kwargs in recorder.calls] == [c.response_metadata for c in chunks]
 
 
-async def test_streaming_true_makes_ainvoke_fire_token_callbacks() -> None:
+@each_layout
+async def test_streaming_true_makes_ainvoke_fire_token_callbacks(layout: str) -> None:
     counter = AsyncTokenCounter()
-    await FakeStreamingChatModel(responses=[REPLY], streaming=True).ainvoke("hi", config={"callbacks": [counter]})
-    assert counter.count == len(PIECES) + 1
+    model = FakeStreamingChatModel(responses=[REPLY], streaming=True, chunk_layout=layout)
+    await model.ainvoke("hi", config={"callbacks": [counter]})
+    assert counter.count == len(await acollect(model, "hi")) > len(PIECES)
 
 
 def test_streaming_stdout_handler_prints_the_tokens(capsys: pytest.CaptureFixture[str]) -> None:
@@ -425,9 +489,9 @@ async def test_a_long_zero_delay_stream_lets_other_tasks_run() -> None:
 
     beating = asyncio.create_task(heartbeat())
     model = FakeStreamingChatModel(responses=[" ".join(["word"] * 5000)])
-    ticks_seen = [ticks async for _ in model.astream("hi")]
+    ticks_seen = [ticks async for chunk in model.astream("hi") if chunk.content]
     beating.cancel()
-    assert len(ticks_seen) == 5001
+    assert len(ticks_seen) == 5000
     # Other tasks ran in the middle of the stream, not only while it started or ended.
     assert len(set(ticks_seen[1:-1])) >= 3, "the stream kept the event loop to itself"
 
@@ -471,31 +535,37 @@ def test_a_bad_latency_setting_is_one_clear_line_in_the_students_language(
 FIRST, BETWEEN = 0.06, 0.025
 
 
-def check_pacing(arrivals: list[float]) -> None:
-    """Arrival times (from the call) of every chunk: no chunk comes before its delay is over."""
-    assert arrivals[0] >= FIRST * 0.9
-    gaps = [later - earlier for earlier, later in zip(arrivals, arrivals[1:], strict=False)]
+def check_pacing(arrivals: list[tuple[float, AIMessageChunk]]) -> None:
+    """Arrival times (from the call) of every chunk: none comes before the first token is due, the
+    text and then the finish chunk each a token delay after the one before; the empty chunks of
+    a layout travel with their neighbours, as on the wire."""
+    assert arrivals[0][0] >= FIRST * 0.9
+    paced = [at for at, chunk in arrivals if chunk.content or chunk.response_metadata.get("finish_reason")]
+    assert len(paced) == 5
+    gaps = [later - earlier for earlier, later in zip(paced, paced[1:], strict=False)]
     assert all(gap >= BETWEEN * 0.9 for gap in gaps), gaps
-    assert arrivals[-1] >= (FIRST + BETWEEN * (len(arrivals) - 1)) * 0.9
+    assert arrivals[-1][0] >= (FIRST + BETWEEN * 4) * 0.9
 
 
-def test_sync_streams_are_paced() -> None:
-    model = FakeStreamingChatModel(responses=["one two three four"], time_to_first_token=FIRST, token_delay=BETWEEN)
+@each_layout
+def test_sync_streams_are_paced(layout: str) -> None:
+    model = FakeStreamingChatModel(
+        responses=["one two three four"], time_to_first_token=FIRST, token_delay=BETWEEN, chunk_layout=layout
+    )
     started = time.perf_counter()
-    arrivals = [time.perf_counter() - started for _ in model.stream("hi")]
-    assert len(arrivals) == 5
-    check_pacing(arrivals)
+    check_pacing([(time.perf_counter() - started, chunk) for chunk in model.stream("hi")])
     started = time.perf_counter()
     model.invoke("hi")
     assert time.perf_counter() - started >= (FIRST + 4 * BETWEEN) * 0.9
 
 
-async def test_async_streams_are_paced_and_each_chunk_arrives_as_soon_as_it_is_made() -> None:
-    model = FakeStreamingChatModel(responses=["one two three four"], time_to_first_token=FIRST, token_delay=BETWEEN)
+@each_layout
+async def test_async_streams_are_paced_and_each_chunk_arrives_as_soon_as_it_is_made(layout: str) -> None:
+    model = FakeStreamingChatModel(
+        responses=["one two three four"], time_to_first_token=FIRST, token_delay=BETWEEN, chunk_layout=layout
+    )
     started = time.perf_counter()
-    arrivals = [time.perf_counter() - started async for _ in model.astream("hi")]
-    assert len(arrivals) == 5
-    check_pacing(arrivals)
+    check_pacing([(time.perf_counter() - started, chunk) async for chunk in model.astream("hi")])
 
 
 class WatchedModel(FakeStreamingChatModel):
@@ -537,37 +607,54 @@ async def test_cancelling_an_astream_task_stops_generation_at_once() -> None:
 # --- faults ----------------------------------------------------------------------------------
 
 
-def test_error_after_n_delivers_n_chunks_then_raises() -> None:
-    model = FakeStreamingChatModel(responses=[REPLY], error_after=4)
+def carries_the_end(chunk: AIMessageChunk) -> bool:
+    return bool(chunk.response_metadata.get("finish_reason") or chunk.usage_metadata or chunk.chunk_position)
+
+
+@each_layout
+def test_error_after_n_delivers_n_chunks_then_raises(layout: str) -> None:
+    model = FakeStreamingChatModel(responses=[REPLY], error_after=4, chunk_layout=layout)
     received = []
     with pytest.raises(StreamInterruptedError) as raised:
         for chunk in model.stream("hi"):
             received.append(chunk)
-    assert contents(received) == PIECES[:4]
+    assert texts(received) == PIECES[:4] and received[-1].content == PIECES[3]
+    assert not any(carries_the_end(chunk) for chunk in received)
     assert raised.value.chunks_sent == 4
     assert isinstance(raised.value, ConnectionError) and isinstance(raised.value, FakeModelError)
     with pytest.raises(StreamInterruptedError):
         model.invoke("hi")
 
 
-async def test_error_after_n_in_async_code() -> None:
-    model = FakeStreamingChatModel(responses=[REPLY], error_after=2)
+@each_layout
+async def test_error_after_n_in_async_code(layout: str) -> None:
+    model = FakeStreamingChatModel(responses=[REPLY], error_after=2, chunk_layout=layout)
     received = []
     with pytest.raises(StreamInterruptedError):
         async for chunk in model.astream("hi"):
             received.append(chunk)
-    assert contents(received) == PIECES[:2]
+    assert texts(received) == PIECES[:2] and not any(carries_the_end(chunk) for chunk in received)
     with pytest.raises(StreamInterruptedError):
         await model.ainvoke("hi")
 
 
-def test_a_reply_shorter_than_error_after_still_breaks_before_the_final_chunk() -> None:
+@each_layout
+def test_a_reply_shorter_than_error_after_still_breaks_before_the_final_chunk(layout: str) -> None:
     received = []
     with pytest.raises(StreamInterruptedError) as raised:
-        for chunk in FakeStreamingChatModel(responses=["a b"], error_after=10).stream("hi"):
+        for chunk in FakeStreamingChatModel(responses=["a b"], error_after=10, chunk_layout=layout).stream("hi"):
             received.append(chunk)
-    assert contents(received) == ["a", " b"] and raised.value.chunks_sent == 2
-    assert all(chunk.chunk_position != "last" for chunk in received)
+    assert texts(received) == ["a", " b"] and raised.value.chunks_sent == 2
+    assert not any(carries_the_end(chunk) for chunk in received)
+
+
+@each_layout
+def test_error_after_zero_breaks_before_anything_arrives(layout: str) -> None:
+    received = []
+    with pytest.raises(StreamInterruptedError) as raised:
+        for chunk in FakeStreamingChatModel(responses=[REPLY], error_after=0, chunk_layout=layout).stream("hi"):
+            received.append(chunk)
+    assert received == [] and raised.value.chunks_sent == 0
 
 
 def test_rate_limited_raises_before_the_first_token() -> None:
@@ -614,17 +701,35 @@ def test_a_forced_tool_call_has_valid_arguments_read_from_the_question() -> None
     assert reply.response_metadata["finish_reason"] == "tool_calls"
 
 
-def test_tool_arguments_stream_as_tool_call_chunks() -> None:
-    model = FakeStreamingChatModel().bind_tools([get_weather], tool_choice="any")
+@each_layout
+def test_tool_arguments_stream_as_tool_call_chunks(layout: str) -> None:
+    model = FakeStreamingChatModel(chunk_layout=layout).bind_tools([get_weather], tool_choice="any")
     chunks = list(model.stream("Weather in 'Rio de Janeiro'?"))
-    pieces = [chunk.tool_call_chunks[0] for chunk in chunks[:-1]]
-    assert len(pieces) >= 4
+    calls = [chunk for chunk in chunks if chunk.tool_call_chunks]
+    pieces = [chunk.tool_call_chunks[0] for chunk in calls]
+    assert len(pieces) >= 4 and not any(chunk.content for chunk in chunks)
     assert pieces[0]["name"] == "get_weather" and pieces[0]["id"]
     assert all(piece["name"] is None and piece["id"] is None for piece in pieces[1:])
+    # Real clients announce the call with its name and id first, then stream the arguments.
+    assert (pieces[0]["args"] == "") == (layout != "single") and all(piece["args"] for piece in pieces[1:])
     assert json.loads("".join(piece["args"] for piece in pieces)) == {"city": "Rio de Janeiro"}
+    assert calls == chunks[: len(calls)], "the call comes first"
+    finish = finish_chunk(chunks)
+    assert finish.response_metadata["finish_reason"] == "tool_calls" and chunks.index(finish) == len(calls)
     merged = aggregate(chunks)
     assert merged.tool_calls[0]["args"] == {"city": "Rio de Janeiro"}
     assert merged.response_metadata["finish_reason"] == "tool_calls"
+
+
+@each_layout
+def test_error_after_breaks_a_tool_call_too(layout: str) -> None:
+    model = FakeStreamingChatModel(chunk_layout=layout, error_after=2).bind_tools([get_weather], tool_choice="any")
+    received = []
+    with pytest.raises(StreamInterruptedError):
+        for chunk in model.stream("Weather in 'Rio de Janeiro'?"):
+            received.append(chunk)
+    assert len([c for c in received if any(t["args"] for t in c.tool_call_chunks)]) == 2
+    assert not any(carries_the_end(chunk) for chunk in received)
 
 
 def growing(partials: list[Any]) -> bool:

@@ -23,7 +23,7 @@ from httpx_sse import connect_sse
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_openai import ChatOpenAI
 
-from coursekit.fake_model import FakeStreamingChatModel
+from coursekit.fake_model import CHUNK_LAYOUTS, FakeStreamingChatModel
 from coursekit.i18n import t
 from coursekit.openai_stub import serve_openai_stub
 from coursekit.replies import tokenize
@@ -34,9 +34,27 @@ QUESTION = [{"role": "system", "content": "Be brief."}, {"role": "user", "conten
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
+WEATHER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "The weather in a city.",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    },
+}
+WEATHER_QUESTION = [{"role": "user", "content": "What is the weather in 'Recife'?"}]
+
+
 @pytest.fixture(scope="module")
 def stub_url() -> Iterator[str]:
     with serve_openai_stub(FakeStreamingChatModel(responses=[REPLY])) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module", params=CHUNK_LAYOUTS)
+def any_layout_stub_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A stub whose model streams in each layout in turn: the wire must not change."""
+    with serve_openai_stub(FakeStreamingChatModel(responses=[REPLY], chunk_layout=request.param)) as base_url:
         yield base_url
 
 
@@ -48,8 +66,8 @@ def stream_events(base_url: str, **body: Any) -> list[str]:
         return [event.data for event in source.iter_sse()]
 
 
-def test_stream_follows_the_openai_wire_format(stub_url: str) -> None:
-    data = stream_events(stub_url, stream_options={"include_usage": True})
+def test_stream_follows_the_openai_wire_format(any_layout_stub_url: str) -> None:
+    data = stream_events(any_layout_stub_url, stream_options={"include_usage": True})
     assert data[-1] == "[DONE]"
     events = [json.loads(item) for item in data[:-1]]
     assert {e["object"] for e in events} == {"chat.completion.chunk"}
@@ -70,11 +88,49 @@ def test_stream_follows_the_openai_wire_format(stub_url: str) -> None:
     }
 
 
-def test_usage_is_sent_only_when_asked_for(stub_url: str) -> None:
-    data = stream_events(stub_url)
+def test_usage_is_sent_only_when_asked_for(any_layout_stub_url: str) -> None:
+    data = stream_events(any_layout_stub_url)
     events = [json.loads(item) for item in data[:-1]]
     assert all("usage" not in e for e in events)
     assert events[-1]["choices"][0]["finish_reason"] == "stop"
+
+
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_a_tool_call_streams_its_name_first_then_its_arguments(layout: str) -> None:
+    with serve_openai_stub(FakeStreamingChatModel(chunk_layout=layout)) as base_url:
+        data = stream_events(base_url, messages=WEATHER_QUESTION, tools=[WEATHER_TOOL], stream_options={"include_usage": True})
+    assert data[-1] == "[DONE]"
+    opening, *arguments, finish, usage = [json.loads(item) for item in data[:-1]]
+    (header,) = opening["choices"][0]["delta"].pop("tool_calls")
+    assert opening["choices"][0]["delta"] == {"role": "assistant", "content": None}
+    assert header == {"index": 0, "id": header["id"], "type": "function", "function": {"name": "get_weather", "arguments": ""}}
+    assert header["id"].startswith("call_")
+    deltas = [e["choices"][0]["delta"] for e in arguments]
+    assert len(deltas) >= 4 and all(set(delta) == {"tool_calls"} for delta in deltas)
+    assert all(delta["tool_calls"][0].keys() == {"index", "function"} for delta in deltas)
+    assert json.loads("".join(d["tool_calls"][0]["function"]["arguments"] for d in deltas)) == {"city": "Recife"}
+    assert finish["choices"] == [{"index": 0, "delta": {}, "logprobs": None, "finish_reason": "tool_calls"}]
+    assert usage["choices"] == [] and usage["usage"]["completion_tokens"] == len(deltas)
+
+
+def test_a_forced_tool_choice_reaches_the_model(stub_url: str) -> None:
+    other = {"type": "function", "function": {"name": "add", "parameters": {"type": "object", "properties": {}}}}
+    body = {"model": "m", "messages": QUESTION, "tools": [other, WEATHER_TOOL]}
+    body["tool_choice"] = {"type": "function", "function": {"name": "get_weather"}}
+    (call,) = httpx.post(f"{stub_url}/chat/completions", json=body).json()["choices"][0]["message"]["tool_calls"]
+    assert call["function"]["name"] == "get_weather"
+    body["tool_choice"] = "none"
+    assert httpx.post(f"{stub_url}/chat/completions", json=body).json()["choices"][0]["message"]["content"] == REPLY
+
+
+def test_a_non_streaming_tool_call_comes_whole(stub_url: str) -> None:
+    body = {"model": "m", "messages": WEATHER_QUESTION, "tools": [WEATHER_TOOL], "tool_choice": "required"}
+    choice = httpx.post(f"{stub_url}/chat/completions", json=body).json()["choices"][0]
+    assert choice["finish_reason"] == "tool_calls"
+    (call,) = choice["message"].pop("tool_calls")
+    assert choice["message"] == {"role": "assistant", "content": None}
+    assert call["type"] == "function" and call["id"].startswith("call_") and call["function"]["name"] == "get_weather"
+    assert json.loads(call["function"]["arguments"]) == {"city": "Recife"}
 
 
 def test_stop_sequences_cut_the_reply(stub_url: str) -> None:

@@ -15,6 +15,7 @@ import pytest
 from coursekit.errors import RateLimitError, StreamInterruptedError
 from coursekit.i18n import t
 from coursekit.testing import (
+    CHUNK_LAYOUTS,
     ProbeModel,
     Received,
     assert_cancel_stops_model,
@@ -28,10 +29,17 @@ from coursekit.testing import (
 )
 
 REPLY = "Streaming shows each word as soon as the model writes it."
+WORDS = 12  # the reply's text chunks
+each_layout = pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
 
 
 def probe(**fields) -> ProbeModel:
     return ProbeModel(responses=[REPLY], **fields)
+
+
+def test_coursekit_testing_offers_every_layout():
+    assert CHUNK_LAYOUTS == ("openai", "maritaca", "single")
+    assert ProbeModel().chunk_layout == "openai", "the default spreads the metadata the most"
 
 
 def fails_with(key: str, **values):
@@ -107,15 +115,27 @@ async def consume_shielded(model, prompt: str) -> str:
 # --- ProbeModel -----------------------------------------------------------------------------
 
 
-def test_probe_records_every_chunk_and_a_completed_stream():
-    model = probe()
-    text = "".join(chunk.content for chunk in model.stream("hi"))
+@each_layout
+def test_probe_records_every_chunk_and_a_completed_stream(layout):
+    model = probe(chunk_layout=layout, token_delay=0)
+    chunks = list(model.stream("hi"))
     record = model.record
-    assert text == REPLY == record.text
+    assert "".join(chunk.content for chunk in chunks) == REPLY == record.text
+    assert [c.text for c in record.chunks] == [chunk.content for chunk in chunks], "the empty chunks too"
     assert record.via == "stream" and record.outcome == "completed" and record.error is None
-    assert record.done is record.chunks[-1] and record.chunks[-1].text == ""
+    assert record.done is record.chunks[-1] and record.chunks[-1].text == "" and chunks[-1].chunk_position == "last"
     assert [c.seq for c in record.chunks] == sorted(c.seq for c in record.chunks)
     assert record.started.seq < record.chunks[0].seq and record.ended.seq > record.done.seq
+
+
+@each_layout
+async def test_probe_records_invoke_and_async_calls_alike(layout):
+    model = probe(chunk_layout=layout, token_delay=0)
+    streamed = [chunk.content async for chunk in model.astream("hi")]
+    assert (await model.ainvoke("hi")).content == REPLY and model.invoke("hi").usage_metadata["output_tokens"] == WORDS
+    assert [record.via for record in model.records] == ["stream", "invoke", "invoke"]
+    for record in model.records:
+        assert [c.text for c in record.chunks] == streamed and record.done is record.chunks[-1]
 
 
 def test_probe_tells_invoke_from_stream():
@@ -131,13 +151,15 @@ def test_probe_sees_a_consumer_that_stops_early():
     assert model.record.outcome == "closed" and len(model.record.chunks) == 1
 
 
-def test_probe_records_an_injected_failure_and_the_partial_text():
-    model = probe(error_after=3)
+@each_layout
+def test_probe_records_an_injected_failure_and_the_partial_text(layout):
+    model = probe(error_after=3, chunk_layout=layout)
     with pytest.raises(StreamInterruptedError) as raised:
         list(model.stream("hi"))
     record = model.record
     assert record.outcome == "failed" and record.error is raised.value
-    assert record.text == "Streaming shows each" and len(record.chunks) == 3
+    assert record.text == "Streaming shows each" and [c.text for c in record.chunks if c.text] == ["Streaming", " shows", " each"]
+    assert record.done is record.ended, "no last chunk: the model stopped when it failed"
 
 
 def test_probe_records_a_rate_limit_before_the_first_token():
@@ -147,12 +169,15 @@ def test_probe_records_a_rate_limit_before_the_first_token():
     assert model.record.outcome == "failed" and model.record.chunks == []
 
 
-def test_virtual_time_advances_the_clock_instead_of_sleeping():
-    model = probe(virtual_time=True, time_to_first_token=2.0, token_delay=1.0)
+@each_layout
+def test_virtual_time_advances_the_clock_instead_of_sleeping(layout):
+    model = probe(virtual_time=True, time_to_first_token=2.0, token_delay=1.0, chunk_layout=layout)
     started = time.perf_counter()
     seen = [(chunk.content, model.clock()) for chunk in model.stream("hi")]
     assert time.perf_counter() - started < 1.0, "virtual time must not sleep"
-    assert seen[0][1] == 2.0 and seen[1][1] == 3.0 and seen[-1][1] == 2.0 + len(seen) - 1
+    assert seen[0][1] == 2.0, "nothing arrives before the first token is due"
+    assert [at for text, at in seen if text] == [2.0 + n for n in range(WORDS)]
+    assert seen[-1][1] == 2.0 + WORDS, "the end comes one token delay after the last word"
 
 
 def test_a_probe_never_called_reports_it_to_the_student():
@@ -175,16 +200,18 @@ def test_screen_behaves_like_a_line_buffered_terminal():
     assert screen.text == "abc\nd" and screen.empty_flushes == 1 and len(screen.writes) == 5
 
 
-def test_incremental_printing_passes_even_chunk_by_chunk():
-    model = probe()
+@each_layout
+def test_incremental_printing_passes_even_chunk_by_chunk(layout):
+    model = probe(chunk_layout=layout)
     with record_stdout() as screen:
         assert print_streaming(model, "hi") == REPLY
     assert screen.text == REPLY + "\n" and screen.empty_flushes == 0
     assert_incremental(screen, model, every_chunk=True)
 
 
-def test_printing_after_the_whole_answer_fails():
-    model = probe()
+@each_layout
+def test_printing_after_the_whole_answer_fails(layout):
+    model = probe(chunk_layout=layout)
     with record_stdout() as screen:
         print_buffered(model, "hi")
     assert screen.text == REPLY + "\n"
@@ -192,8 +219,9 @@ def test_printing_after_the_whole_answer_fails():
         assert_incremental(screen, model)
 
 
-def test_printing_without_flush_fails_and_says_flush():
-    model = probe()
+@each_layout
+def test_printing_without_flush_fails_and_says_flush(layout):
+    model = probe(chunk_layout=layout)
     with record_stdout() as screen:
         print_without_flush(model, "hi")
     assert screen.text == REPLY + "\n"
@@ -201,8 +229,9 @@ def test_printing_without_flush_fails_and_says_flush():
         assert_incremental(screen, model)
 
 
-def test_showing_chunks_in_batches_passes_loosely_but_not_chunk_by_chunk():
-    model = probe()
+@each_layout
+def test_showing_chunks_in_batches_passes_loosely_but_not_chunk_by_chunk(layout):
+    model = probe(chunk_layout=layout)
     with record_stdout() as screen:
         print_every_three(model, "hi")
     assert_incremental(screen, model)
@@ -218,7 +247,8 @@ def test_showing_nothing_fails():
         assert_incremental(screen, model)
 
 
-def test_received_tracks_a_generator_that_yields_as_chunks_arrive():
+@each_layout
+def test_received_tracks_a_generator_that_yields_as_chunks_arrive(layout):
     def words(model):
         for chunk in model.stream("hi"):
             yield chunk.content
@@ -226,28 +256,29 @@ def test_received_tracks_a_generator_that_yields_as_chunks_arrive():
     def words_buffered(model):
         yield from [chunk.content for chunk in model.stream("hi")]
 
-    model, received = probe(), Received()
+    model, received = probe(chunk_layout=layout), Received()
     assert "".join(received.track(words(model))) == REPLY == received.text
     assert_incremental(received, model, every_chunk=True)
 
-    model, received = probe(), Received()
+    model, received = probe(chunk_layout=layout), Received()
     assert "".join(received.track(words_buffered(model))) == REPLY
     with fails_with("testing.buffered"):
         assert_incremental(received, model)
 
 
-async def test_received_tracks_an_async_generator_and_works_as_a_callback():
+@each_layout
+async def test_received_tracks_an_async_generator_and_works_as_a_callback(layout):
     async def chunks(model):
         async for chunk in model.astream("hi"):
             yield chunk
 
-    model, received = probe(), Received()
+    model, received = probe(chunk_layout=layout), Received()
     async for _ in received.track_async(chunks(model)):
         pass
     assert received.text == REPLY
     assert_incremental(received, model, every_chunk=True)
 
-    model, callback = probe(), Received()
+    model, callback = probe(chunk_layout=layout), Received()
     callback("".join([chunk.content async for chunk in model.astream("hi")]))
     with fails_with("testing.buffered"):
         assert_incremental(callback, model)
@@ -289,10 +320,11 @@ async def test_heartbeat_lets_the_students_own_error_through():
 # --- assert_cancel_stops_model ----------------------------------------------------------------
 
 
-async def test_cancelling_an_async_for_consumer_stops_the_model():
-    model = probe()
+@each_layout
+async def test_cancelling_an_async_for_consumer_stops_the_model(layout):
+    model = probe(chunk_layout=layout)
     await assert_cancel_stops_model(consume_async(model, "hi"), model)
-    assert model.record.outcome == "cancelled" and len(model.record.chunks) < 5
+    assert model.record.outcome == "cancelled" and len([c for c in model.record.chunks if c.text]) < 5
 
 
 @pytest.mark.parametrize("consumer", [consume_in_detached_task, consume_shielded, consume_blocking])
@@ -314,12 +346,13 @@ async def test_cancel_check_reports_a_consumer_that_never_calls_the_model():
 # --- assert_streams_overlap -------------------------------------------------------------------
 
 
-async def test_concurrent_streams_overlap_and_sequential_ones_do_not():
-    model = probe()
+@each_layout
+async def test_concurrent_streams_overlap_and_sequential_ones_do_not(layout):
+    model = probe(chunk_layout=layout)
     await asyncio.gather(consume_async(model, "a"), consume_async(model, "b"))
     assert_streams_overlap(model)
 
-    model = probe()
+    model = probe(chunk_layout=layout)
     await consume_async(model, "a")
     await consume_async(model, "b")
     with fails_with("testing.streams_sequential"):
@@ -351,14 +384,16 @@ def collect_losing_partial(model) -> str:
         return ""
 
 
-def test_partial_text_kept_passes_when_kept_and_fails_when_lost():
-    model = probe(error_after=4)
+@each_layout
+def test_partial_text_kept_passes_when_kept_and_fails_when_lost(layout):
+    model = probe(error_after=4, chunk_layout=layout)
     with expect_error_handled(model):
         text = collect_keeping_partial(model)
     assert_partial_text_kept(text, model)
 
-    model = probe(error_after=4)
-    with fails_with("testing.partial_text_lost", chunks=4):
+    model = probe(error_after=4, chunk_layout=layout)
+    arrived = 4 if layout == "single" else 5  # the four words, after the opening chunk if the layout has one
+    with fails_with("testing.partial_text_lost", chunks=arrived):
         assert_partial_text_kept(collect_losing_partial(model), model)
 
 

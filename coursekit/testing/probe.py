@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models.chat_models import generate_from_stream
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import PrivateAttr
@@ -152,8 +153,8 @@ class ProbeModel(FakeStreamingChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        chunks = super()._stream(messages, stop, None, **kwargs)
-        return whole_reply(self._recorded(chunks, "invoke"), messages)
+        chunks = super()._stream(messages, stop, None, **whole_reply(kwargs))
+        return generate_from_stream(self._recorded(chunks, "invoke"))
 
     async def _agenerate(
         self,
@@ -163,8 +164,8 @@ class ProbeModel(FakeStreamingChatModel):
         **kwargs: Any,
     ) -> ChatResult:
         # Merged on the loop, as FakeStreamingChatModel does: agenerate_from_stream uses a thread.
-        recorded = self._arecorded(super()._astream(messages, stop, None, **kwargs), "invoke")
-        return whole_reply([chunk async for chunk in recorded], messages)
+        recorded = self._arecorded(super()._astream(messages, stop, None, **whole_reply(kwargs)), "invoke")
+        return generate_from_stream(iter([chunk async for chunk in recorded]))
 
     def _recorded(self, chunks: Iterator[ChatGenerationChunk], via: Literal["stream", "invoke"]):
         record = self._start(via)
