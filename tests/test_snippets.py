@@ -5,27 +5,46 @@ Snippets are the code readers copy, so they are tested the way a reader runs the
 gives the fake model). ``modules/<day>/snippets/checks.toml`` holds one or more runs per snippet
 (its header documents the keys); a snippet without a run, a run without a snippet, a run that
 expects nothing and a snippet no guide shows all fail here.
+
+A snippet that calls ``get_chat_model()`` promises to work on a real provider too, so each of its
+runs without ``env`` also goes through ``ChatOpenAI`` and ``ChatMaritaca``, pointed at the local
+OpenAI-compatible stub, with the same checks unless the run gives ``expect_openai`` or
+``expect_maritaca``. A snippet whose first line starts with ``# Fake model only:`` is skipped for
+the providers, with the rest of that line as the reason.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import subprocess
 import sys
 import tomllib
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_core.callbacks import BaseCallbackHandler
 
+from coursekit import FakeStreamingChatModel
 from coursekit.guides import ROOT, guide_path, included_snippets, snippet_days, snippet_files
 from coursekit.i18n import DEFAULT_LANGUAGE
 from coursekit.openai_stub import serve_openai_stub
 
-STUB_PLACEHOLDER = "{openai_stub}"
-RUN_KEYS = {"expect", "expect_stderr", "stdin", "env", "exit_code"}
+PROVIDERS = ("openai", "maritaca")
+RUN_KEYS = {"expect", "expect_stderr", "stdin", "env", "exit_code"} | {f"expect_{name}" for name in PROVIDERS}
+FAKE_ONLY = "# Fake model only:"
+STUB_URL = "{openai_stub}"
+#: What makes get_chat_model() build the real client, aimed at the stub (see coursekit.providers).
+PROVIDER_ENV = {
+    "openai": {"COURSE_PROVIDER": "openai", "OPENAI_API_KEY": "sk-local-stub", "OPENAI_BASE_URL": STUB_URL},
+    "maritaca": {"COURSE_PROVIDER": "maritaca", "MARITACA_API_KEY": "local-stub", "MARITACA_API_BASE": STUB_URL},
+}
+#: A metadata value read from the wrong chunk prints as None: never a right answer.
+MISSING_METADATA = re.compile(r"^(finish_reason|model): None$", re.M)
 
 
 def checks_of(day: str) -> dict[str, list[dict[str, Any]]]:
@@ -33,18 +52,61 @@ def checks_of(day: str) -> dict[str, list[dict[str, Any]]]:
     return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
+def snippet_path(day: str, name: str) -> Path:
+    return ROOT / "modules" / day / "snippets" / f"{name}.py"
+
+
+def calls_get_chat_model(source: str) -> bool:
+    """Whether the code calls ``get_chat_model()`` (a mention in a comment does not count)."""
+    return any(
+        isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "get_chat_model"
+        for node in ast.walk(ast.parse(source))
+    )
+
+
+def fake_only_reason(source: str) -> str | None:
+    first_line = source.partition("\n")[0]
+    return first_line.removeprefix(FAKE_ONLY).strip() if first_line.startswith(FAKE_ONLY) else None
+
+
 def runs() -> Iterator[Any]:
     for day in snippet_days():
         for name, day_runs in checks_of(day).items():
+            path = snippet_path(day, name)
+            source = path.read_text(encoding="utf-8") if path.exists() else ""
             for index, run in enumerate(day_runs):
-                yield pytest.param(day, name, run, id=f"{day}/{name}#{index + 1}")
+                run_id = f"{day}/{name}#{index + 1}"
+                yield pytest.param(day, name, run, "fake", id=run_id)
+                if "env" in run or not calls_get_chat_model(source):
+                    continue
+                reason = fake_only_reason(source)
+                marks = [pytest.mark.skip(reason=f"fake model only: {reason}")] if reason else []
+                for provider in PROVIDERS:
+                    yield pytest.param(day, name, run, provider, id=f"{run_id}@{provider}", marks=marks)
+
+
+class RequestCounter(BaseCallbackHandler):
+    """Counts the requests the stub answers, to prove a provider run really went through it."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+
+    def on_chat_model_start(self, serialized: dict[str, Any], messages: list[Any], **kwargs: Any) -> None:
+        self.requests += 1
+
+
+@dataclass
+class Stub:
+    base_url: str
+    counter: RequestCounter = field(default_factory=RequestCounter)
 
 
 @pytest.fixture(scope="module")
-def openai_stub() -> Iterator[str]:
+def openai_stub() -> Iterator[Stub]:
     """A local OpenAI-compatible server, answering with the fake model, for provider runs."""
-    with serve_openai_stub() as base_url:
-        yield base_url
+    counter = RequestCounter()
+    with serve_openai_stub(FakeStreamingChatModel(callbacks=[counter])) as base_url:
+        yield Stub(base_url, counter)
 
 
 @pytest.mark.parametrize("day", snippet_days())
@@ -63,16 +125,29 @@ def test_every_snippet_has_checks_and_is_shown(day: str) -> None:
             assert run.get("expect") or run.get("expect_stderr"), f"{day}/{name}: a run must expect something"
 
 
-@pytest.mark.parametrize(("day", "name", "run"), list(runs()))
-def test_snippet_prints_what_it_should(day: str, name: str, run: dict[str, Any], request: pytest.FixtureRequest) -> None:
+def test_provider_runs_cover_every_get_chat_model_snippet() -> None:
+    """A snippet that calls get_chat_model() is never left to the fake alone (all its runs set env)."""
+    ids = [param.id for param in runs()]
+    for day in snippet_days():
+        for path in snippet_files(day):
+            if calls_get_chat_model(path.read_text(encoding="utf-8")):
+                for provider in PROVIDERS:
+                    ours = [i for i in ids if i.startswith(f"{day}/{path.stem}#") and i.endswith(f"@{provider}")]
+                    assert ours, f"{day}/{path.stem} calls get_chat_model() but no run without env goes to {provider}"
+
+
+@pytest.mark.parametrize(("day", "name", "run", "provider"), list(runs()))
+def test_snippet_prints_what_it_should(
+    day: str, name: str, run: dict[str, Any], provider: str, request: pytest.FixtureRequest
+) -> None:
     env = {**os.environ, "COURSE_LANG": "en", "PYTHONIOENCODING": "utf-8"}
-    for variable, value in run.get("env", {}).items():
-        if STUB_PLACEHOLDER in value:
-            value = value.replace(STUB_PLACEHOLDER, request.getfixturevalue("openai_stub"))
-        env[variable] = value
-    script = ROOT / "modules" / day / "snippets" / f"{name}.py"
+    stub: Stub | None = request.getfixturevalue("openai_stub") if provider != "fake" else None
+    for variable, value in PROVIDER_ENV.get(provider, {}).items():
+        env[variable] = value.replace(STUB_URL, stub.base_url)
+    env.update(run.get("env", {}))
+    requests_before = stub.counter.requests if stub else 0
     result = subprocess.run(
-        [sys.executable, str(script)],
+        [sys.executable, str(snippet_path(day, name))],
         input=run.get("stdin", ""),
         capture_output=True,
         text=True,
@@ -83,8 +158,12 @@ def test_snippet_prints_what_it_should(day: str, name: str, run: dict[str, Any],
     )
     report = f"\n--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
     assert result.returncode == run.get("exit_code", 0), f"exit status {result.returncode}{report}"
-    assert_in_order(run.get("expect", []), result.stdout, report)
+    assert_in_order(run.get(f"expect_{provider}", run.get("expect", [])), result.stdout, report)
     assert_in_order(run.get("expect_stderr", []), result.stderr, report)
+    missing = MISSING_METADATA.search(result.stdout)
+    assert missing is None, f"{missing and missing[0]!r}: read the metadata from the sum of the chunks{report}"
+    if stub:
+        assert stub.counter.requests > requests_before, f"the snippet never called the {provider} stub{report}"
 
 
 def assert_in_order(patterns: list[str], output: str, report: str) -> None:

@@ -19,10 +19,11 @@ for chunk in model.stream(QUESTION):
     full = chunk if full is None else full + chunk
     last = chunk
 
-print(f"last chunk: text={last.text!r}, chunk_position={last.chunk_position!r}")
-print("finish_reason:", last.response_metadata.get("finish_reason"))
+# Each provider spreads the metadata over different chunks; the last one may carry none of it.
+print(f"last chunk: text={last.text!r}, chunk_position={last.chunk_position!r}, metadata={last.response_metadata}")
+# The sum holds whatever any chunk carried.
+print("finish_reason:", full.response_metadata.get("finish_reason"))
 # OpenAI reports "model_name", Maritaca "model": ask for both.
-print("model:", last.response_metadata.get("model_name") or last.response_metadata.get("model"))
-print("usage:", last.usage_metadata)
-# Some providers send usage in a chunk of its own; the sum always holds everything.
-print("the sum has it all:", full.usage_metadata == last.usage_metadata, f"and {len(full.text)} characters")
+print("model:", full.response_metadata.get("model_name") or full.response_metadata.get("model"))
+print("usage:", full.usage_metadata)  # None when the provider sends no usage while streaming
+print(f"the sum has all {len(full.text)} characters")

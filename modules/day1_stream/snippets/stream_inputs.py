@@ -12,8 +12,8 @@ model = get_chat_model()
 def print_stream(chunks: Iterator[AIMessageChunk]) -> None:
     """Print each piece the moment it arrives.
 
-    flush=True pushes the text to the screen now instead of when a line is complete, and the
-    last chunk has no text (it carries the metadata), so it is skipped.
+    flush=True pushes the text to the screen now instead of when a line is complete; chunks
+    with no text (those that open the stream or carry only metadata) are skipped.
     """
     for chunk in chunks:
         if chunk.text:
