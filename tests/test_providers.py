@@ -20,7 +20,7 @@ from langchain_openai import ChatOpenAI
 
 from coursekit import describe_provider, get_chat_model, provider_name
 from coursekit.errors import MissingAPIKeyError
-from coursekit.fake_model import FakeStreamingChatModel
+from coursekit.fake_model import CHUNK_LAYOUTS, FakeStreamingChatModel
 from coursekit.i18n import LANGUAGES, t
 from coursekit.openai_stub import serve_openai_stub
 from coursekit.providers import UnknownProviderError, load_env
@@ -289,6 +289,12 @@ def check_reply_stream(chunks: list[AIMessageChunk], model_name: str) -> None:
     # ChatOpenAI names the model "model_name"; ChatMaritaca (langchain-maritaca 0.4.1) names it "model".
     assert model_name in (finish.response_metadata.get("model_name"), finish.response_metadata.get("model"))
     assert not any(c.content for c in chunks[finishing[0] :])
+
+
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_the_fake_keeps_the_same_promise_in_every_layout(layout: str) -> None:
+    model = FakeStreamingChatModel(responses=[REPLY], chunk_layout=layout)
+    check_reply_stream(list(model.stream("Why stream?")), model.model_name)
 
 
 @pytest.mark.parametrize("provider", REAL_PROVIDERS)
