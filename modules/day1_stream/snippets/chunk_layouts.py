@@ -15,6 +15,10 @@ def listed(names: list[str]) -> str:
     return ", ".join(names) or "no metadata"
 
 
+def kind(chunk: AIMessageChunk) -> str:
+    return "text" if chunk.text else "empty"
+
+
 def role(chunks: list[AIMessageChunk], index: int) -> str:
     """A chunk named by its place in the stream rather than by its number."""
     if index == len(chunks) - 1:
@@ -28,16 +32,18 @@ def layout(model: BaseChatModel) -> dict[str, str]:
     first, last = chunks[0], chunks[-1]
     finish = next(i for i, chunk in enumerate(chunks) if "finish_reason" in chunk.response_metadata)
     usage = next((i for i, chunk in enumerate(chunks) if chunk.usage_metadata), None)
-    text_chunks = {name for chunk in chunks if chunk.text for name in carried(chunk)}
-    full = sum(chunks[1:], first)
-    model_name = full.response_metadata.get("model_name") or full.response_metadata.get("model")
+    with_finish = [name for name in carried(chunks[finish]) if name != "finish_reason"]
+    on_text = sorted({name for chunk in chunks if chunk.text for name in carried(chunk)})
+    full = sum(chunks[1:], start=first)  # first + second + ... + last
+    metadata = full.response_metadata
     return {
-        "first chunk": f"{'text' if first.text else 'empty'}: {listed(carried(first))}",
-        "text chunks": listed(sorted(text_chunks)),
-        "finish_reason": f"{role(chunks, finish)}, with {listed([n for n in carried(chunks[finish]) if n != 'finish_reason'])}",
+        "first chunk": f"{kind(first)}: {listed(carried(first))}",
+        "text chunks": listed(on_text),
+        "finish_reason": f"{role(chunks, finish)}, with {listed(with_finish)}",
         "usage": "none" if usage is None else "the finish_reason chunk" if usage == finish else role(chunks, usage),
-        "last chunk": f"{'text' if last.text else 'empty'}, chunk_position={last.chunk_position!r}: {listed(carried(last))}",
-        "the sum": f"finish_reason={full.response_metadata.get('finish_reason')!r}, model={model_name!r}, "
+        "last chunk": f"{kind(last)}, chunk_position={last.chunk_position!r}: {listed(carried(last))}",
+        "the sum": f"finish_reason={metadata.get('finish_reason')!r}, "
+        f"model={metadata.get('model_name') or metadata.get('model')!r}, "
         f"usage={'yes' if full.usage_metadata else 'none'}",
     }
 
