@@ -1,7 +1,7 @@
 """``FakeStreamingChatModel``: an offline chat model that streams like a real provider.
 
-langchain-core's own fakes each miss something the course needs: metadata on
-the last chunk, native async streaming, callbacks, tool calls, structured output. This model
+langchain-core's own fakes each miss something the course needs: metadata where the real
+clients put it, native async streaming, callbacks, tool calls, structured output. This model
 is a plain ``BaseChatModel`` with native ``_stream`` and ``_astream``, so everything a real
 provider supports (``invoke``, ``stream``, ``astream``, ``batch``, LCEL, ``astream_events``,
 callbacks, ``bind_tools``, ``with_structured_output``) works the same way, with no key and no
@@ -83,8 +83,11 @@ class FakeStreamingChatModel(BaseChatModel):
 
     Example:
         >>> model = FakeStreamingChatModel(responses=["Hello, world!"])
-        >>> [chunk.content for chunk in model.stream("hi")]
-        ['Hello', ',', ' world', '!', '']
+        >>> chunks = list(model.stream("hi"))
+        >>> [chunk.content for chunk in chunks]
+        ['', 'Hello', ',', ' world', '!', '', '', '']
+        >>> sum(chunks[1:], chunks[0]).response_metadata["finish_reason"]  # on one of the empty chunks
+        'stop'
     """
 
     model_config = ConfigDict(populate_by_name=True)
@@ -109,8 +112,8 @@ class FakeStreamingChatModel(BaseChatModel):
     token_delay: float = Field(default=0.0, ge=0)
     """Seconds before every chunk after the first."""
     error_after: int | None = Field(default=None, ge=0)
-    """Raise :class:`~coursekit.errors.StreamInterruptedError` after this many content chunks
-    (after the whole reply when it is shorter): the final metadata chunk never arrives."""
+    """Raise :class:`~coursekit.errors.StreamInterruptedError` after this many text chunks
+    (after the whole reply when it is shorter): no chunk after the text (finish, usage, end) arrives."""
     rate_limited: bool = False
     """Raise :class:`~coursekit.errors.RateLimitError` before the first token."""
     stop: list[str] | None = None
@@ -315,11 +318,8 @@ class FakeStreamingChatModel(BaseChatModel):
         if not opened:
             yield delay, layout.chunk(_opening_chunk(call))
             delay = 0.0
-        usage = _usage(_count_tokens(messages), len(pieces), details=layout.usage == "separate")
-        if stream_usage is not None:
-            usage = usage if stream_usage else None
-        elif layout.usage == "none":
-            usage = None
+        in_stream = layout.usage != "none" if stream_usage is None else stream_usage
+        usage = _usage(_count_tokens(messages), len(pieces), details=layout.usage == "separate") if in_stream else None
         for closing in layout.closing_chunks(finish_reason, model or self.model_name, usage):
             yield delay, closing
             delay = 0.0

@@ -7,8 +7,10 @@ stub runs ``ChatOpenAI`` and ``ChatMaritaca`` through all of it, offline and det
 in tests with :func:`serve_openai_stub`, and on a laptop with ``python -m coursekit.openai_stub``.
 
 What it answers and how it fails is the :class:`FakeStreamingChatModel` it is given:
-``responses``/``rules`` choose the text, ``latency`` paces it, ``error_after=N`` drops the
-connection after N chunks (a server error mid-stream) and ``rate_limited=True`` answers 429.
+``responses``/``rules`` choose the text (or a tool call, when the request sends ``tools``),
+``latency`` paces it, ``error_after=N`` drops the connection after N chunks (a server error
+mid-stream) and ``rate_limited=True`` answers 429. Its ``chunk_layout`` does not matter here:
+the wire is OpenAI's whatever the layout, and each client lays the chunks out its own way.
 """
 
 from __future__ import annotations
