@@ -1,17 +1,22 @@
 """Async behaviour: the loop keeps running, cancellation reaches the model, streams overlap.
 
 These are the properties that make async streaming worth it, and none of them shows in a
-return value. Each check is about order or about gaps far larger than scheduling noise: a
-student's ``time.sleep(0.5)`` leaves a half-second hole in the heartbeat, while a loaded
-two-core machine delays a 5 ms tick by a few tens of milliseconds at worst. Gaps are measured
-on a :class:`SteadyClock`, so a pause of the whole process (CPU taken by another program, a long
-garbage collection) is not mistaken for the student's code blocking the loop.
+return value. Each check is about order, about gaps far larger than scheduling noise, or about
+the loop's state rather than its timing: a student's ``time.sleep(0.5)`` leaves a half-second
+hole in the heartbeat, while a loaded two-core machine delays a 5 ms tick by a few tens of
+milliseconds at worst; a blocking read of every token leaves the loop thread outside its
+selector most of the time, however short each stall, while a waiting loop sits in its selector
+however slow the machine. Gaps are measured on a :class:`SteadyClock`, so a pause of the whole
+process (CPU taken by another program, a long garbage collection) is not mistaken for the
+student's code blocking the loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import selectors
+import sys
 import threading
 import time
 from collections.abc import Awaitable
@@ -25,6 +30,9 @@ from coursekit.testing.probe import ProbeModel, next_seq
 MAX_LOOP_GAP = 0.3
 #: Most time one step of the :class:`SteadyClock` may add: a longer step is a pause of the process.
 STALL_CAP = 0.1
+#: Largest share of the watched time the loop may spend away from its selector (running code or
+#: blocked in a call), once that adds up to more than the max gap: many short stalls.
+MAX_BUSY_SHARE = 0.5
 
 
 class SteadyClock:
@@ -33,11 +41,15 @@ class SteadyClock:
     ``time.sleep`` or a blocking call on the event loop releases the GIL, so this thread keeps
     counting while the loop is blocked. When the whole process stops instead (the machine is
     busy elsewhere, the GIL is held by a garbage collection), the thread stops too, and the one
-    long step it sees on waking counts for at most :data:`STALL_CAP`.
+    long step it sees on waking counts for at most :data:`STALL_CAP`. Given a ``watch``-ed thread
+    that runs a selector event loop, each step also looks at where that thread is: steps during
+    which it was not waiting in its selector add up in :attr:`busy`.
     """
 
-    def __init__(self, interval: float) -> None:
+    def __init__(self, interval: float, watch: int | None = None) -> None:
         self.interval = interval
+        self.busy = 0.0
+        self._watch = watch
         self._now = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="heartbeat-clock", daemon=True)
@@ -57,29 +69,47 @@ class SteadyClock:
         last = time.perf_counter()
         while not self._stop.wait(self.interval):
             real = time.perf_counter()
-            self._now += min(real - last, STALL_CAP)
+            step = min(real - last, STALL_CAP)
+            self._now += step
+            if self._watch is not None and not _waiting_in_selector(self._watch):
+                self.busy += step
             last = real
 
 
+def _waiting_in_selector(thread: int) -> bool:
+    """Whether ``thread`` is inside a :mod:`selectors` ``select()``: an idle event loop."""
+    frame = sys._current_frames().get(thread)
+    return frame is not None and frame.f_code.co_name == "select" and frame.f_code.co_filename == selectors.__file__
+
+
 class Heartbeat:
-    """A task that ticks every few milliseconds; a long gap between ticks means the loop was blocked.
+    """A task that ticks every few milliseconds; gaps between ticks mean the loop was blocked.
 
     Use it as ``async with heartbeat():`` around the student's awaited code. On a clean exit it
-    fails when the largest gap exceeded ``max_gap``; when the code raised, its error wins.
+    fails when the largest gap exceeded ``max_gap`` (one long block), or, on a selector event
+    loop, when the loop was away from its selector for more than ``max_gap`` in all *and* for
+    more than :data:`MAX_BUSY_SHARE` of the time watched (a blocking call per token, each one
+    short). When the code raised, its error wins.
     """
 
     def __init__(self, max_gap: float = MAX_LOOP_GAP, interval: float = 0.005) -> None:
         self.max_gap = max_gap
         self.interval = interval
         self.largest_gap = 0.0
+        self.busy = 0.0
+        """Seconds the loop spent away from its selector (0 on a loop without one)."""
+        self.watched = 0.0
+        """Seconds from entering the block to leaving it, on the steady clock."""
         self.beats = 0
+        self._started = 0.0
         self._last = 0.0
         self._task: asyncio.Task[None] | None = None
         self._clock: SteadyClock
 
     async def __aenter__(self) -> Heartbeat:
-        self._clock = SteadyClock(self.interval).__enter__()
-        self._last = self._clock.now()
+        selector_loop = isinstance(asyncio.get_running_loop(), asyncio.SelectorEventLoop)
+        self._clock = SteadyClock(self.interval, threading.get_ident() if selector_loop else None).__enter__()
+        self._started = self._last = self._clock.now()
         self._task = asyncio.create_task(self._beat())
         await asyncio.sleep(0)  # let the ticker start before the student's code does
         return self
@@ -93,8 +123,13 @@ class Heartbeat:
         with contextlib.suppress(asyncio.CancelledError):
             await self._task
         self._clock.__exit__()
-        if exc_type is None and self.largest_gap > self.max_gap:
+        self.watched, self.busy = self._last - self._started, self._clock.busy
+        if exc_type is not None:
+            return
+        if self.largest_gap > self.max_gap:
             raise AssertionError(t("testing.loop_blocked", seconds=self.largest_gap))
+        if self.busy > self.max_gap and self.busy > MAX_BUSY_SHARE * self.watched:
+            raise AssertionError(t("testing.loop_stalled", seconds=self.busy, share=min(self.busy / self.watched, 1.0)))
 
     async def _beat(self) -> None:
         while True:
@@ -113,13 +148,17 @@ def heartbeat(max_gap: float = MAX_LOOP_GAP) -> Heartbeat:
     return Heartbeat(max_gap)
 
 
-async def assert_cancel_stops_model(consumer: Awaitable[Any], probe: ProbeModel, *, timeout: float = 10.0) -> None:
+async def assert_cancel_stops_model(
+    consumer: Awaitable[Any], probe: ProbeModel, *, timeout: float = 10.0, must_end_cancelled: bool = True
+) -> None:
     """Cancel ``consumer`` after the probe's first chunk; the model must stop streaming.
 
     ``consumer`` is the student's coroutine, not yet awaited. It runs as a task; once the probe
     has produced a chunk the task is cancelled, and after a pause of a few token delays every
     stream of the probe must have ended early (cancelled or closed) with no chunk produced after
     the cancel. Code that blocks the loop, shields the stream, or streams in a detached task fails.
+    With ``must_end_cancelled`` (the default) the task itself must also end cancelled: code that
+    catches the ``CancelledError`` and returns a value, or raises another error, fails too.
     """
     task = asyncio.ensure_future(consumer)
     deadline = time.perf_counter() + timeout
@@ -139,6 +178,21 @@ async def assert_cancel_stops_model(consumer: Awaitable[Any], probe: ProbeModel,
     kept_going = any(chunk.seq > cut for chunk in probe.produced)
     if kept_going or any(record.outcome in ("running", "completed") for record in probe.records):
         raise AssertionError(t("testing.cancel_ignored"))
+    if must_end_cancelled:
+        _assert_ended_cancelled(task)
+
+
+def _assert_ended_cancelled(task: asyncio.Future[Any]) -> None:
+    """The cancelled task ended with ``CancelledError``, not with a value or another error."""
+    if not task.done():
+        task.cancel()
+        raise AssertionError(t("testing.cancel_ignored"))
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is None:
+        raise AssertionError(t("testing.cancel_swallowed"))
+    raise AssertionError(t("testing.cancel_replaced", error=repr(error))) from error
 
 
 def assert_streams_overlap(probe: ProbeModel, *, count: int = 2) -> None:
