@@ -159,7 +159,12 @@ class FakeStreamingChatModel(BaseChatModel):
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
-        return {"model_name": self.model_name, "chunking": self.chunking, "max_tokens": self.max_tokens}
+        return {
+            "model_name": self.model_name,
+            "chunking": self.chunking,
+            "chunk_layout": self.chunk_layout,
+            "max_tokens": self.max_tokens,
+        }
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         params = super()._get_ls_params(stop=stop or self.stop, **kwargs)

@@ -17,6 +17,7 @@ from itertools import repeat
 from typing import Annotated, Any, Literal
 
 import pytest
+from langchain_core.caches import InMemoryCache
 from langchain_core.callbacks import AsyncCallbackHandler, BaseCallbackHandler, StreamingStdOutCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -394,6 +395,13 @@ async def test_metadata_survives_aggregation_and_matches_invoke(layout: str) -> 
         assert merged.response_metadata == reduce(operator.or_, [chunk.response_metadata for chunk in chunks])
         assert merged.response_metadata == invoked.response_metadata
         assert merged.usage_metadata == (None if layout == "maritaca" else invoked.usage_metadata)
+
+
+def test_a_cache_keeps_the_layouts_apart() -> None:
+    cache = InMemoryCache()
+    maritaca, openai = (FakeStreamingChatModel(chunk_layout=layout, cache=cache) for layout in ("maritaca", "openai"))
+    assert "model" in maritaca.invoke("hi").response_metadata
+    assert "model_name" in openai.invoke("hi").response_metadata, "a reply cached for another layout was served"
 
 
 def test_stop_sequences_and_max_tokens_end_the_reply_like_a_provider() -> None:
