@@ -315,7 +315,10 @@ class FakeStreamingChatModel(BaseChatModel):
             if not opened:  # arrives with the first piece, as both share a network read
                 yield delay, layout.chunk(_opening_chunk(call))
                 delay, opened = 0.0, True
-            body = _tool_call_chunk(call, piece, first=sent == 0 and not layout.opening) if call else AIMessageChunk(content=piece)
+            if call:  # with the call's name and id unless the opening chunk announced them
+                body = _tool_call_chunk(call, piece, first=sent == 0 and not layout.opening)
+            else:
+                body = AIMessageChunk(content=piece)
             yield delay, layout.chunk(body)
             delay = self.token_delay
         if self.error_after is not None:
@@ -437,7 +440,8 @@ def _opening_chunk(call: _ToolCall | None) -> AIMessageChunk:
 
 def _usage(input_tokens: int, output_tokens: int, *, details: bool = False) -> UsageMetadata:
     """Token counts; ``details`` adds the empty breakdowns ChatOpenAI reports."""
-    usage: UsageMetadata = {"input_tokens": input_tokens, "output_tokens": output_tokens, "total_tokens": input_tokens + output_tokens}
+    total = input_tokens + output_tokens
+    usage: UsageMetadata = {"input_tokens": input_tokens, "output_tokens": output_tokens, "total_tokens": total}
     if details:
         usage |= {"input_token_details": {}, "output_token_details": {}}
     return usage

@@ -158,7 +158,8 @@ def test_probe_records_an_injected_failure_and_the_partial_text(layout):
         list(model.stream("hi"))
     record = model.record
     assert record.outcome == "failed" and record.error is raised.value
-    assert record.text == "Streaming shows each" and [c.text for c in record.chunks if c.text] == ["Streaming", " shows", " each"]
+    assert record.text == "Streaming shows each"
+    assert [c.text for c in record.chunks if c.text] == ["Streaming", " shows", " each"]
     assert record.done is record.ended, "no last chunk: the model stopped when it failed"
 
 
