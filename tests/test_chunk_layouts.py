@@ -180,6 +180,23 @@ def test_the_fake_streams_like_the_real_client(stub_url: str, client: str, case:
     assert calls[0] == calls[1] and bool(calls[0]) == (case == "tool call")
 
 
+def received_before_failing(model: Any) -> list[AIMessageChunk]:
+    chunks: list[AIMessageChunk] = []
+    with pytest.raises(Exception):  # noqa: B017 - each client raises its own connection error
+        for chunk in model.stream(QUESTION):
+            chunks.append(chunk)
+    return chunks
+
+
+@pytest.mark.parametrize("client", ["openai", "maritaca"])
+def test_a_stream_that_breaks_halfway_breaks_at_the_same_place(client: str) -> None:
+    with serve_openai_stub(FakeStreamingChatModel(responses=[REPLY], error_after=3)) as base_url:
+        real = received_before_failing(real_client(client, base_url))
+    faked = received_before_failing(FakeStreamingChatModel(responses=[REPLY], chunk_layout=client, error_after=3))
+    opening, text, *_ = MEASURED[client, "text"]
+    assert layout(faked, "fake-streaming-1") == layout(real, CLIENT_MODEL) == [opening, text.replace(f"×{N}", "×3")]
+
+
 @same_loop
 @pytest.mark.parametrize("client", ["openai", "maritaca"])
 async def test_async_streams_have_the_same_layout(stub_url: str, client: str) -> None:
