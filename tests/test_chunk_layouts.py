@@ -172,7 +172,8 @@ def test_the_fake_streams_like_the_real_client(stub_url: str, client: str, case:
     question = WEATHER_QUESTION if case == "tool call" else QUESTION
     real_chunks, real_tokens = streamed(real_model, question)
     fake_chunks, fake_tokens = streamed(fake_model, question)
-    assert layout(fake_chunks, "fake-streaming-1") == layout(real_chunks, CLIENT_MODEL)
+    real, faked = layout(real_chunks, CLIENT_MODEL), layout(fake_chunks, "fake-streaming-1")
+    assert faked == real, f"chunk_layout={client!r} is not {client}'s {case} layout:\n  fake: {faked}\n  real: {real}"
     assert len(fake_tokens) == len(real_tokens) == len(real_chunks)
     merged_real, merged_fake = sum(real_chunks[1:], real_chunks[0]), sum(fake_chunks[1:], fake_chunks[0])
     assert shape(merged_fake, "fake-streaming-1") == shape(merged_real, CLIENT_MODEL), "the sums differ"
