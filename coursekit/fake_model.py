@@ -108,9 +108,11 @@ class FakeStreamingChatModel(BaseChatModel):
     streaming: bool = False
     """As on real providers: when true, ``invoke()`` streams through the callbacks."""
     time_to_first_token: float = Field(default=0.0, ge=0)
-    """Seconds before the first chunk. ``time.sleep`` in sync code, ``asyncio.sleep`` in async."""
+    """Seconds before the first chunk (and the first text, which the layout's empty opening
+    chunk comes with). ``time.sleep`` in sync code, ``asyncio.sleep`` in async."""
     token_delay: float = Field(default=0.0, ge=0)
-    """Seconds before every chunk after the first."""
+    """Seconds before every text chunk after the first, and before the finish chunk; the usage
+    and closing chunks come straight after it, as they share a network read on a real stream."""
     error_after: int | None = Field(default=None, ge=0)
     """Raise :class:`~coursekit.errors.StreamInterruptedError` after this many text chunks
     (after the whole reply when it is shorter): no chunk after the text (finish, usage, end) arrives."""
