@@ -24,19 +24,26 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.i18n import LANGUAGES, current_language, t
+from coursekit.limits import Limits
 
 #: The repository root: coursekit is installed editable, so the package sits in the repo.
 REPO_ROOT = Path(__file__).resolve().parent.parent
 MANIFEST_NAME = "course.toml"
-DEFAULT_TIMEOUT = 10.0
+#: Seconds of CPU an exercise's tests may use: code that spins is stopped by this one.
+DEFAULT_CPU_LIMIT = 10.0
+#: Seconds an exercise's tests may take on the clock: generous, for code that waits, so that a
+#: busy machine never turns a right answer into a timeout.
+DEFAULT_WALL_LIMIT = 60.0
+SCORINGS = ("tasks", "all_or_nothing")
 
 Texts = Mapping[str, str]
 """One text in every course language: ``{"en": ..., "pt": ..., "id": ...}``."""
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
-_COURSE_KEYS = {"title", "default_timeout"}
+_COURSE_KEYS = {"title", "cpu_limit", "wall_limit"}
 _DAY_KEYS = {"slug", "title"}
-_EXERCISE_KEYS = {"name", "points", "timeout", "title", "hint"}
+_EXERCISE_KEYS = {"name", "points", "cpu_limit", "wall_limit", "scoring", "title", "hint"}
+_OPTIONAL_EXERCISE_KEYS = {"cpu_limit", "wall_limit", "scoring"}
 
 
 def localized(texts: Texts, lang: str | None = None) -> str:
@@ -60,10 +67,12 @@ class Exercise:
     day: str
     stem: str
     points: int
-    timeout: float
+    limits: Limits
     title: Texts
     hint: Texts
     root: Path
+    all_or_nothing: bool = False
+    """Points only when every test passes, instead of split over the exercise's tasks."""
 
     def file_in(self, target: Path) -> Path:
         """This exercise's module inside a target root (exercises/, solutions/ or a student's folder)."""
@@ -117,7 +126,7 @@ class Course:
 
     root: Path
     title: Texts
-    default_timeout: float
+    limits: Limits
     days: tuple[Day, ...]
     exercises: tuple[Exercise, ...]
 
@@ -208,13 +217,13 @@ class _Checker:
 
     def course(self, data: dict[str, Any], root: Path) -> Course:
         header = self.table(data.get("course"), "[course]", _COURSE_KEYS, required={"title"})
-        default_timeout = self.timeout(header.get("default_timeout", DEFAULT_TIMEOUT), "[course]")
+        defaults = self.limits(header, Limits(DEFAULT_CPU_LIMIT, DEFAULT_WALL_LIMIT), "[course]")
         title = self.texts(header, "title", "[course]")
         days = self.days(data.get("days", []))
-        exercises = self.exercises(data.get("exercises", []), days, default_timeout, root)
+        exercises = self.exercises(data.get("exercises", []), days, defaults, root)
         for key in sorted(set(data) - {"course", "days", "exercises"}):
             self.problem("manifest_unknown_field", where="course.toml", field=key, expected="course, days, exercises")
-        return Course(root, title, default_timeout, tuple(days), tuple(exercises))
+        return Course(root, title, defaults, tuple(days), tuple(exercises))
 
     def table(self, value: Any, where: str, allowed: set[str], required: set[str]) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -238,11 +247,16 @@ class _Checker:
             self.problem("manifest_missing_language", where=where, field=field, languages=", ".join(missing))
         return dict(value)
 
-    def timeout(self, value: Any, where: str) -> float:
+    def seconds(self, value: Any, where: str, field: str, default: float) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            self.problem("manifest_bad_timeout", where=where, value=value)
-            return DEFAULT_TIMEOUT
+            self.problem("manifest_bad_seconds", where=where, field=field, value=value)
+            return default
         return float(value)
+
+    def limits(self, table: dict[str, Any], defaults: Limits, where: str) -> Limits:
+        cpu = self.seconds(table.get("cpu_limit", defaults.cpu), where, "cpu_limit", defaults.cpu)
+        wall = self.seconds(table.get("wall_limit", defaults.wall), where, "wall_limit", defaults.wall)
+        return Limits(cpu, wall)
 
     def days(self, entries: Any) -> list[Day]:
         days: list[Day] = []
@@ -258,11 +272,11 @@ class _Checker:
                 days.append(Day(slug, self.texts(table, "title", where)))
         return days
 
-    def exercises(self, entries: Any, days: list[Day], default_timeout: float, root: Path) -> list[Exercise]:
+    def exercises(self, entries: Any, days: list[Day], defaults: Limits, root: Path) -> list[Exercise]:
         order = {day.slug: position for position, day in enumerate(days)}
         exercises: list[Exercise] = []
         for number, entry in enumerate(entries if isinstance(entries, list) else [], start=1):
-            table = self.table(entry, f"[[exercises]] #{number}", _EXERCISE_KEYS, required=_EXERCISE_KEYS - {"timeout"})
+            table = self.table(entry, f"[[exercises]] #{number}", _EXERCISE_KEYS, required=_EXERCISE_KEYS - _OPTIONAL_EXERCISE_KEYS)
             name = table.get("name")
             where = f"[[exercises]] '{name}'" if isinstance(name, str) else f"[[exercises]] #{number}"
             title = self.texts(table, "title", where)
@@ -270,7 +284,10 @@ class _Checker:
             points = table.get("points", 0)
             if "points" in table and (isinstance(points, bool) or not isinstance(points, int) or points <= 0):
                 self.problem("manifest_bad_points", where=where, value=points)
-            timeout = self.timeout(table.get("timeout", default_timeout), where)
+            limits = self.limits(table, defaults, where)
+            scoring = table.get("scoring", "tasks")
+            if scoring not in SCORINGS:
+                self.problem("manifest_bad_scoring", where=where, value=scoring, expected=", ".join(SCORINGS))
             day, _, stem = name.partition("/") if isinstance(name, str) else ("", "", "")
             if "name" not in table:
                 continue
@@ -285,5 +302,5 @@ class _Checker:
             elif exercises and order[day] < order[exercises[-1].day]:
                 self.problem("manifest_out_of_order", where=where, day=day, previous=exercises[-1].name)
             else:
-                exercises.append(Exercise(name, day, stem, points, timeout, title, hint, root))
+                exercises.append(Exercise(name, day, stem, points, limits, title, hint, root, scoring == "all_or_nothing"))
         return exercises

@@ -2,7 +2,9 @@
 
 The child may die at any point (timeout, ``os._exit``, a crash), so every piece is optional:
 tests that never reported are marked ``error`` with the reason the process stopped, and the
-one test that was running when it stopped is named in the exercise's message.
+one test that was running when it stopped is named in the exercise's message. A test's status
+comes from its first phase (setup, call, teardown) that did not pass. When graded code interfered
+with the grader, every test is ``error``: nothing the child said can be trusted any more.
 """
 
 from __future__ import annotations
@@ -25,13 +27,19 @@ MAX_REPORT_MB = 8
 class Ending:
     """How the child process ended: it said ``done``, or it was stopped, or it died."""
 
-    how: Literal["done", "timeout", "overflow", "exit", "signal"]
+    how: Literal["done", "timeout", "cpu", "overflow", "exit", "signal", "tampered"]
     code: int | None = None
+    what: str | None = None
+    """What graded code changed, for ``tampered``."""
 
 
 def _stop_reason(ending: Ending, exercise: Exercise, lang: str) -> str:
+    if ending.how == "tampered":
+        return t("grading.interfered", lang, what=ending.what)
     if ending.how == "timeout":
-        return t("grading.timeout", lang, seconds=exercise.timeout)
+        return t("grading.timeout", lang, seconds=exercise.limits.wall)
+    if ending.how == "cpu":
+        return t("grading.cpu_limit", lang, seconds=exercise.limits.cpu)
     if ending.how == "overflow":
         return t("grading.too_much_output", lang, limit=MAX_REPORT_MB)
     if ending.how == "signal":
@@ -46,12 +54,32 @@ def _signal_name(number: int | None) -> str:
         return str(number)
 
 
+def _test_outcomes(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each test whose teardown reported: its status from the first phase that did not pass."""
+    outcomes: dict[str, dict[str, Any]] = {}
+    first_problem: dict[str, dict[str, Any]] = {}
+    for event in events:
+        if event.get("event") != "phase":
+            continue
+        test = event["id"]
+        if event["outcome"] != "passed" and test not in first_problem:
+            first_problem[test] = event
+        if event["when"] == "teardown":
+            problem = first_problem.get(test)
+            if problem is None:
+                outcomes[test] = {"status": "pass", "kind": None, "message": None}
+            else:
+                status = "fail" if problem["when"] == "call" and problem["outcome"] == "failed" else "error"
+                outcomes[test] = {"status": status, "kind": problem["kind"], "message": problem["message"]}
+            outcomes[test]["output"] = event.get("output")
+    return outcomes
+
+
 def assemble(
     exercise: Exercise, events: list[dict[str, Any]], ending: Ending, *, lang: str, duration: float
 ) -> ExerciseResult:
     """The result of one exercise from the child's events, in test file order."""
     collected: list[dict[str, Any]] = []
-    results: dict[str, dict[str, Any]] = {}
     running: str | None = None
     collection_error: str | None = None
     done: dict[str, Any] | None = None
@@ -61,12 +89,11 @@ def assemble(
                 collected = event["tests"]
             case "start":
                 running = event["id"]
-            case "result":
-                results[event["id"]] = event
             case "collection_error":
                 collection_error = event["detail"]
             case "done":
                 done = event
+    results = {} if ending.how == "tampered" else _test_outcomes(events)
 
     stopped = None if ending.how == "done" else _stop_reason(ending, exercise, lang)
     tests: list[TestResult] = []
@@ -77,13 +104,15 @@ def assemble(
             tests.append(
                 TestResult(test["name"], reported["status"], reported["message"], reported["output"], test["task_id"], reported["kind"])
             )
+        elif ending.how == "tampered":
+            tests.append(TestResult(test["name"], "error", stopped, None, test["task_id"], "tampered"))
         elif stopped is not None and test["id"] == running:
             running_name = test["name"]
             tests.append(TestResult(test["name"], "error", stopped, None, test["task_id"], "stopped"))
         else:
             tests.append(TestResult(test["name"], "error", t("grading.not_run", lang), None, test["task_id"], "stopped"))
 
-    result = ExerciseResult(exercise.name, exercise.points, tests, duration=duration)
+    result = ExerciseResult(exercise.name, exercise.points, tests, duration=duration, all_or_nothing=exercise.all_or_nothing)
     relative_tests = exercise.tests.relative_to(exercise.root).as_posix()
     if stopped is not None:
         result.problem = stopped + (" " + t("grading.during_test", lang, test=running_name) if running_name else "")

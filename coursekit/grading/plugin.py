@@ -1,17 +1,20 @@
-"""The pytest plugin that runs inside a grading child and reports each test the moment it ends.
+"""The pytest plugin that runs inside a grading child and reports each test phase the moment it ends.
 
-Reporting test by test, rather than once at the end, is what lets the grader say which test
-was running when an exercise looped forever or killed its own process: the parent keeps
-everything received before the child died.
+Reporting as it goes, rather than once at the end, is what lets the grader say which test was
+running when an exercise looped forever or killed its own process: the parent keeps everything
+received before the child died.
 
-Events sent (one JSON object per line, see :mod:`coursekit.grading.child`):
-``collected`` (tests in file order), ``start`` (a test begins), ``result`` (a test ended),
-``collection_error`` (the tests file itself is broken).
+Events sent (one signed message each, see :mod:`coursekit.grading.channel`): ``collected``
+(tests in file order), ``start`` (a test begins), ``phase`` (setup, call or teardown of a test
+ended; the teardown carries the captured output), ``collection_error`` (the tests file itself is
+broken) and ``tampered`` (graded code rewired pytest or the grader, see :mod:`coursekit.grading.seal`).
+The collector keeps no outcome between phases, so there is nothing for graded code to rewrite later.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +22,7 @@ import pytest
 
 from coursekit.grading.names import name_in
 from coursekit.grading.results import MESSAGE_LIMIT, OUTPUT_LIMIT, FailureKind, truncate
+from coursekit.grading.seal import Seal
 from coursekit.grading.target import ExerciseLoadError
 from coursekit.i18n import t
 
@@ -64,13 +68,18 @@ def _chain(error: BaseException) -> list[BaseException]:
 
 
 class ResultCollector:
-    """Turns pytest's reports into the grader's per-test results, in the student's language."""
+    """Turns pytest's reports into the grader's per-phase results, in the student's language."""
 
-    def __init__(self, send: Send, lang: str) -> None:
+    def __init__(
+        self, send: Send, lang: str, *, on_collected: Callable[[], None] = lambda: None,
+        allow_cpu: Callable[[float], None] = lambda seconds: None,
+    ) -> None:
         self.send = send
         self.lang = lang
-        self._failures: dict[tuple[str, str], tuple[FailureKind, str]] = {}
-        self._outcome: dict[str, tuple[str, FailureKind | None, str | None]] = {}
+        self.on_collected = on_collected
+        self.allow_cpu = allow_cpu
+        self.seal: Seal | None = None
+        self.tampered: str | None = None
 
     def describe_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> tuple[FailureKind, str]:
         """Why a phase did not pass, as (kind, one message for the student)."""
@@ -90,6 +99,13 @@ class ResultCollector:
             return "assertion", message
         return "exception", message
 
+    def check_seal(self) -> bool:
+        """Report a broken seal once; True while grading may go on."""
+        if self.tampered is None and self.seal is not None and (broken := self.seal.broken()):
+            self.tampered = broken
+            self.send({"event": "tampered", "what": broken})
+        return self.tampered is None
+
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             lines = [line for line in report.longreprtext.splitlines() if line.strip()]
@@ -99,25 +115,42 @@ class ResultCollector:
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         tests = [{"id": item.nodeid, "name": readable_test_name(item, self.lang), "task_id": task_id(item)} for item in session.items]
+        # The tests are collected and no graded code has run yet: the exercise loads at setup.
+        self.seal = Seal(session.config, [(self, ("send", "describe_failure", "on_collected", "allow_cpu", "check_seal"))])
         self.send({"event": "collected", "tests": tests})
+        self.on_collected()
+
+    def pytest_sessionfinish(self) -> None:
+        """The last look, before pytest's own clean-up undoes its patches."""
+        self.check_seal()
 
     def pytest_runtest_logstart(self, nodeid: str) -> None:
-        self.send({"event": "start", "id": nodeid})
+        if self.check_seal():
+            self.send({"event": "start", "id": nodeid})
 
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> None:
-        if call.excinfo is not None:
-            self._failures[item.nodeid, call.when] = self.describe_failure(call.excinfo)
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]):
+        """Send the phase's outcome as soon as pytest has made its report, while nothing else runs.
 
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Keep the first phase that did not pass; send the test's result after its teardown."""
-        if report.nodeid not in self._outcome:
-            self._outcome[report.nodeid] = ("pass", None, None)
-        if self._outcome[report.nodeid][0] == "pass" and not report.passed:
-            fallback = ("exception", truncate(report.longreprtext, MESSAGE_LIMIT, self.lang))
-            kind, message = self._failures.pop((report.nodeid, report.when), fallback)
-            status = "fail" if report.when == "call" and report.failed else "error"
-            self._outcome[report.nodeid] = (status, kind, message)
-        if report.when == "teardown":
-            status, kind, message = self._outcome.pop(report.nodeid)
-            output = truncate(report.capstdout, OUTPUT_LIMIT, self.lang) or None
-            self.send({"event": "result", "id": report.nodeid, "status": status, "kind": kind, "message": message, "output": output})
+        Making the report formats any traceback; that time is pytest's, so it is handed back:
+        ``spent`` to the parent's clock, the CPU to the child's CPU limit.
+        """
+        wall, cpu = time.monotonic(), time.process_time()
+        report: pytest.TestReport = yield
+        spent = time.monotonic() - wall
+        self.allow_cpu(time.process_time() - cpu)
+        if not self.check_seal():
+            return report
+        kind: FailureKind | None = None
+        message: str | None = None
+        if not report.passed:
+            if call.excinfo is not None:
+                kind, message = self.describe_failure(call.excinfo)
+            else:
+                kind, message = "exception", truncate(report.longreprtext, MESSAGE_LIMIT, self.lang)
+        phase = {"event": "phase", "id": item.nodeid, "when": call.when, "outcome": report.outcome, "kind": kind,
+                 "message": message, "spent": round(spent, 3)}
+        if call.when == "teardown":
+            phase["output"] = truncate(report.capstdout, OUTPUT_LIMIT, self.lang) or None
+        self.send(phase)
+        return report

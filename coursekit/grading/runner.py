@@ -17,25 +17,30 @@ from __future__ import annotations
 import gc
 import importlib
 import importlib.util
-import json
 import os
 import select
 import signal
+import subprocess
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Any, Literal
 
 from coursekit.grading.assemble import MAX_REPORT_MB, Ending, assemble
+from coursekit.grading.channel import Receiver, new_key
 from coursekit.grading.child import ChildJob, job_json, run_child
-from coursekit.grading.results import ExerciseResult, Report
+from coursekit.grading.results import ExerciseResult, Provenance, Report
+from coursekit.grading.sandbox import SandboxChoice, grade_in_bwrap
+from coursekit.grading.sandbox import choose as choose_sandbox
 from coursekit.grading.target import resolve_target
-from coursekit.i18n import current_language
+from coursekit.i18n import current_language, t
 from coursekit.manifest import Course, Exercise
 
 StartMethod = Literal["auto", "fork", "spawn"]
@@ -66,14 +71,15 @@ WARM_MODULES = (
     "httpx_sse",
     "pdb",  # pytest's debugging plugin imports it in every session
 )
-#: Exercises graded at once. Exercise tests mostly wait (the course's models sleep between
-#: tokens to stream like real ones, the day-3 tests wait on real HTTP), so three children per
-#: core keep the cores busy: on 2 cores the whole course takes about 6.4 s with 6 children
-#: against 8 s with 4. At most 8, since each child holds 100-300 MiB.
-DEFAULT_JOBS = min(8, 3 * (os.cpu_count() or 2))
+#: Exercises graded at once: one per core. The exercise tests mostly wait, but a grade must not
+#: depend on how much else runs; with the CPU limit counting CPU, not the clock, one per core
+#: leaves each child its core.
+DEFAULT_JOBS = max(1, min(8, os.cpu_count() or 2))
 _READ_SIZE = 65536
-#: Time a child may take to report ``ready`` (a fresh interpreter on a slow, busy laptop).
+#: Time a child may take to collect its tests (a fresh interpreter on a slow, busy laptop).
 STARTUP_ALLOWANCE = 60.0
+#: Most clock seconds of failure formatting that do not count against the clock limit.
+FORMATTING_WALL_ALLOWANCE = 30.0
 
 
 def warm_up() -> None:
@@ -94,19 +100,30 @@ class _Run:
     pid: int
     fd: int
     started: float
-    ready_at: float | None = None
-    events: list[dict[str, Any]] = field(default_factory=list)
-    pending: bytes = b""
+    receiver: Receiver
+    collected_at: float | None = None
+    allowance: float = 0.0
     received: int = 0
     done: bool = False
     overflow: bool = False
 
     @property
+    def events(self) -> list[dict[str, Any]]:
+        return self.receiver.messages
+
+    @property
+    def tampered(self) -> str | None:
+        """What the child said graded code changed, or that a message was forged."""
+        if self.receiver.forged:
+            return "forged report"
+        return next((str(event.get("what")) for event in self.events if event.get("event") == "tampered"), None)
+
+    @property
     def deadline(self) -> float:
-        """The exercise's timeout counts from ``ready``: starting the child is not the student's time."""
-        if self.ready_at is None:
+        """The clock limit counts from ``collected``: starting pytest is not the student's time."""
+        if self.collected_at is None:
             return self.started + STARTUP_ALLOWANCE
-        return self.ready_at + self.exercise.timeout
+        return self.collected_at + self.exercise.limits.wall + self.allowance
 
     def feed(self, data: bytes) -> bool:
         """Take bytes from the pipe; False once the child has nothing more to say."""
@@ -114,18 +131,24 @@ class _Run:
         if self.received > MAX_REPORT_MB * 1024 * 1024:
             self.overflow = True
             return False
-        *lines, self.pending = (self.pending + data).split(b"\n")
-        for line in lines:
-            with suppress(ValueError):  # only student code scribbling on the pipe writes non-JSON
-                event = json.loads(line)
-                self.events.append(event)
-                if event.get("event") == "ready" and self.ready_at is None:
-                    self.ready_at = time.monotonic()
-                self.done = self.done or event.get("event") == "done"
-        return bool(data) and not self.done
+        for event in self.receiver.feed(data):
+            kind = event.get("event")
+            if kind == "collected" and self.collected_at is None:
+                self.collected_at = time.monotonic()
+            elif kind == "phase":
+                spent = float(event.get("spent") or 0)
+                self.allowance = min(FORMATTING_WALL_ALLOWANCE, self.allowance + max(0.0, spent))
+            self.done = self.done or kind in ("done", "tampered")
+        return bool(data) and not self.done and not self.receiver.forged
 
 
-def _fork(job: ChildJob, write_fd: int) -> int:
+def _close_other_fds(keep: int) -> None:
+    """A child keeps only its std streams and its own pipe, not its siblings' or the grader's."""
+    os.closerange(3, keep)
+    os.closerange(keep + 1, 65536)
+
+
+def _fork(job: ChildJob, write_fd: int, key: bytes) -> int:
     sys.stdout.flush()
     sys.stderr.flush()
     gc.freeze()  # the child's garbage collector then skips everything the parent imported
@@ -133,7 +156,8 @@ def _fork(job: ChildJob, write_fd: int) -> int:
     if pid == 0:
         try:
             os.setpgid(0, 0)
-            run_child(job, write_fd)
+            _close_other_fds(write_fd)
+            run_child(job, write_fd, key)
         finally:
             os._exit(70)
     gc.unfreeze()
@@ -142,49 +166,66 @@ def _fork(job: ChildJob, write_fd: int) -> int:
     return pid
 
 
-def _spawn(job: ChildJob, write_fd: int) -> int:
-    os.set_inheritable(write_fd, True)
-    argv = [sys.executable, "-m", "coursekit.grading", job_json(job), str(write_fd)]
-    return os.posix_spawn(sys.executable, argv, os.environ, setpgroup=0)
+def _spawn(job: ChildJob, write_fd: int, key: bytes) -> int:
+    """A fresh ``python -I``: no PYTHONPATH, no user site, no current folder on sys.path."""
+    key_read, key_write = os.pipe()
+    try:
+        os.write(key_write, key)
+        os.close(key_write)
+        for fd in (write_fd, key_read):
+            os.set_inheritable(fd, True)
+        argv = [sys.executable, "-I", "-m", "coursekit.grading", job_json(job), str(write_fd), str(key_read)]
+        return os.posix_spawn(sys.executable, argv, os.environ, setpgroup=0)
+    finally:
+        os.close(key_read)
 
 
-def _start(exercise: Exercise, target: Path, lang: str, method: Literal["fork", "spawn"]) -> _Run:
-    job = ChildJob(root=str(exercise.root), tests=str(exercise.tests), target=str(target), lang=lang)
+def _start(exercise: Exercise, target: Path, lang: str, method: Literal["fork", "spawn"], processes: int | None) -> _Run:
+    job = ChildJob(str(exercise.root), str(exercise.tests), str(target), lang, exercise.limits.cpu, processes)
+    key = new_key()
     read_fd, write_fd = os.pipe()
     started = time.monotonic()
     try:
-        pid = _fork(job, write_fd) if method == "fork" else _spawn(job, write_fd)
+        pid = _fork(job, write_fd, key) if method == "fork" else _spawn(job, write_fd, key)
     except BaseException:
         os.close(read_fd)
         raise
     finally:
         os.close(write_fd)
-    return _Run(exercise, pid, read_fd, started)
+    return _Run(exercise, pid, read_fd, started, Receiver(key))
 
 
-def _stop(run: _Run) -> int:
-    """Kill the child's whole process group, reap the child, return its wait status."""
+def _stop(run: _Run) -> tuple[int, float]:
+    """Kill the child's whole process group, reap the child; its wait status and CPU seconds."""
     with suppress(ProcessLookupError, PermissionError):
         os.killpg(run.pid, signal.SIGKILL)
-    _, status = os.waitpid(run.pid, 0)
+    _, status, usage = os.wait4(run.pid, 0)
     os.close(run.fd)
-    return status
+    return status, usage.ru_utime + usage.ru_stime
+
+
+def _ending(run: _Run, timed_out: bool, status: int, cpu: float) -> Ending:
+    """Why the child stopped, the most telling reason first: interference outranks everything."""
+    if (what := run.tampered) is not None:
+        return Ending("tampered", what=what)
+    if run.overflow:
+        return Ending("overflow")
+    if run.done:
+        return Ending("done")
+    signalled = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+    if signalled == signal.SIGXCPU or (signalled == signal.SIGKILL and not timed_out and cpu >= run.exercise.limits.cpu):
+        return Ending("cpu")
+    if timed_out:
+        return Ending("timeout")
+    if signalled is not None:
+        return Ending("signal", signalled)
+    return Ending("exit", os.waitstatus_to_exitcode(status))
 
 
 def _finish(run: _Run, timed_out: bool, lang: str) -> ExerciseResult:
-    status = _stop(run)
-    if timed_out:
-        ending = Ending("timeout")
-    elif run.overflow:
-        ending = Ending("overflow")
-    elif run.done:
-        ending = Ending("done")
-    elif os.WIFSIGNALED(status):
-        ending = Ending("signal", os.WTERMSIG(status))
-    else:
-        ending = Ending("exit", os.waitstatus_to_exitcode(status))
+    status, cpu = _stop(run)
     duration = time.monotonic() - run.started
-    return assemble(run.exercise, run.events, ending, lang=lang, duration=duration)
+    return assemble(run.exercise, run.events, _ending(run, timed_out, status, cpu), lang=lang, duration=duration)
 
 
 def run_exercises(
@@ -194,6 +235,7 @@ def run_exercises(
     lang: str,
     jobs: int,
     method: Literal["fork", "spawn"],
+    processes: int | None = None,
     on_result: OnResult | None = None,
 ) -> list[ExerciseResult]:
     """Grade ``exercises`` against ``target``, ``jobs`` at a time; results in the given order."""
@@ -204,7 +246,7 @@ def run_exercises(
     try:
         while waiting or running:
             while waiting and len(running) < max(1, jobs):
-                run = _start(waiting.popleft(), target, lang, method)
+                run = _start(waiting.popleft(), target, lang, method, processes)
                 running[run.fd] = run
             wait = max(0.0, min(run.deadline for run in running.values()) - time.monotonic())
             ready, _, _ = select.select(list(running), [], [], wait)
@@ -228,6 +270,29 @@ def _choose_method(start: StartMethod) -> Literal["fork", "spawn"]:
     return "fork" if hasattr(os, "fork") and threading.active_count() == 1 else "spawn"
 
 
+def _lost(lang: str) -> Callable[[Exercise, str], ExerciseResult]:
+    """The result of an exercise the sandbox stopped before it could report."""
+
+    def lost(exercise: Exercise, reason: str) -> ExerciseResult:
+        return ExerciseResult(exercise.name, exercise.points, problem=t("grading.sandbox_lost", lang, reason=reason))
+
+    return lost
+
+
+def _commit(root: Path) -> str | None:
+    """The course's git commit, when it is a checkout: which tests graded, for later."""
+    try:
+        found = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return found.stdout.strip() or None if found.returncode == 0 else None
+
+
+def provenance(course: Course, target: Path, sandbox: str) -> Provenance:
+    graded_at = datetime.now(UTC).isoformat(timespec="seconds")
+    return Provenance(target.name, sandbox, graded_at, package_version("coursekit"), _commit(course.root))
+
+
 def grade(
     course: Course,
     names: Iterable[str] | None = None,
@@ -236,19 +301,28 @@ def grade(
     lang: str | None = None,
     jobs: int = DEFAULT_JOBS,
     start: StartMethod = "auto",
+    sandbox: SandboxChoice = "auto",
     on_result: OnResult | None = None,
 ) -> Report:
     """Grade the exercises ``names`` select (all for None) against the folder ``target``.
 
-    ``target`` is a path or the words ``"exercises"`` / ``"solutions"``. ``on_result`` is
-    called in this process as each exercise finishes, e.g. to print progress without threads.
-    Raises :class:`~coursekit.manifest.UnknownExerciseError` for a name that matches nothing.
+    ``target`` is a path or the words ``"exercises"`` / ``"solutions"``. ``sandbox``: ``bwrap``
+    grades in one bubblewrap sandbox (:mod:`coursekit.grading.sandbox`), ``none`` in children of
+    this process, ``auto`` in bwrap where it works. ``on_result`` is called in this process as
+    each exercise finishes, e.g. to print progress without threads. Raises
+    :class:`~coursekit.manifest.UnknownExerciseError` for a name that matches nothing, and
+    :class:`~coursekit.grading.sandbox.SandboxUnavailable` for ``bwrap`` where it cannot run.
     """
     exercises = course.select_all(names)
     language = current_language(lang)
-    method = _choose_method(start)
-    if method == "fork":
-        warm_up()
     root = resolve_target(target, course.root)
-    results = run_exercises(exercises, root, lang=language, jobs=jobs, method=method, on_result=on_result)
-    return Report(results, language)
+    chosen = choose_sandbox(sandbox)
+    if chosen == "bwrap":
+        results = grade_in_bwrap(course, exercises, root, lang=language, jobs=jobs, on_result=on_result,
+                                 lost=_lost(language))
+    else:
+        method = _choose_method(start)
+        if method == "fork":
+            warm_up()
+        results = run_exercises(exercises, root, lang=language, jobs=jobs, method=method, on_result=on_result)
+    return Report(results, language, provenance(course, root, chosen))

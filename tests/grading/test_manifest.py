@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from coursekit.limits import Limits
 from coursekit.manifest import REPO_ROOT, Course, CourseError, UnknownExerciseError, load_course
 
 TEXTS = '{ en = "x", pt = "x", id = "x" }'
@@ -69,9 +70,14 @@ def test_paths_are_derived_from_the_name(mini_course: Course) -> None:
     assert exercise.file_in(Path("/tmp/alice")) == Path("/tmp/alice/day1_basics/ex02_shout.py")
 
 
-def test_timeout_defaults_to_the_course_value(mini_course: Course) -> None:
-    assert mini_course.exercise("day1_basics/ex01_add").timeout == 2
-    assert mini_course.exercise("day1_basics/ex02_shout").timeout == mini_course.default_timeout == 5
+def test_limits_default_to_the_course_values(mini_course: Course) -> None:
+    assert mini_course.exercise("day1_basics/ex01_add").limits == Limits(cpu=2, wall=30)
+    assert mini_course.exercise("day1_basics/ex02_shout").limits == mini_course.limits == Limits(cpu=5, wall=20)
+
+
+def test_scoring_follows_the_tasks_unless_all_or_nothing(tmp_path: Path) -> None:
+    course = load_text(tmp_path, HEADER + exercise_entry("day1_a/ex01_x") + exercise_entry("day1_a/ex02_y", extra='scoring = "all_or_nothing"'))
+    assert [exercise.all_or_nothing for exercise in course.exercises] == [False, True]
 
 
 def test_exercises_keep_file_order(tmp_path: Path) -> None:
@@ -89,7 +95,9 @@ def test_exercises_keep_file_order(tmp_path: Path) -> None:
         (exercise_entry("day1_a/ex01_x", points="0"), "manifest_bad_points"),
         (exercise_entry("day1_a/ex01_x", points='"ten"'), "manifest_bad_points"),
         (exercise_entry("day1_a/ex01_x", points="true"), "manifest_bad_points"),
-        (exercise_entry("day1_a/ex01_x", extra="timeout = -1"), "manifest_bad_timeout"),
+        (exercise_entry("day1_a/ex01_x", extra="cpu_limit = -1"), "manifest_bad_seconds"),
+        (exercise_entry("day1_a/ex01_x", extra='wall_limit = "long"'), "manifest_bad_seconds"),
+        (exercise_entry("day1_a/ex01_x", extra='scoring = "best"'), "manifest_bad_scoring"),
         (exercise_entry("day1_a/ex01_x", extra='hints = "typo"'), "manifest_unknown_field"),
         (exercise_entry("ex01_x"), "manifest_bad_name"),
         (exercise_entry("day1_a/ex01-x"), "manifest_bad_name"),
