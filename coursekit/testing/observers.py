@@ -116,7 +116,8 @@ def assert_incremental(observer: Observer, probe: ProbeModel, *, every_chunk: bo
     """The reader saw the first text before the model had finished its answer.
 
     With ``every_chunk=True``, each non-empty chunk must also have been shown before the model
-    produced the next one: one update per chunk, as a terminal chat needs. Both checks compare
+    produced the next one: one update per chunk, as a terminal chat needs (a chunk written in
+    time but left in the buffer is reported as a missing flush). Both checks compare
     the order of events, so they hold however slow the machine is. Give the probe a reply of
     several chunks, or there is nothing to tell apart.
     """
@@ -129,10 +130,12 @@ def assert_incremental(observer: Observer, probe: ProbeModel, *, every_chunk: bo
         raise AssertionError(t("testing.not_flushed" if written_early else "testing.buffered"))
     if every_chunk:
         shown = [update.seq for update in observer.updates]
+        written = [write.seq for write in observer.writes] if isinstance(observer, Screen) else []
         chunks = record.chunks
         for chunk, following in zip(chunks, chunks[1:]):
             if chunk.text and not any(chunk.seq < seq < following.seq for seq in shown):
-                raise AssertionError(t("testing.held_back"))
+                in_time = any(chunk.seq < seq < following.seq for seq in written)
+                raise AssertionError(t("testing.not_flushed" if in_time else "testing.held_back"))
 
 
 def _text_of(item: Any) -> str:

@@ -1,33 +1,44 @@
-"""Exercise 3: stream_both runs two streams concurrently, without blocking, and stops on cancel."""
+"""Exercise 3: stream_both runs two streams concurrently, without blocking, and stops on cancel.
+
+Concurrency and cancellation are checked by the order of events (ProbeModel records), the loop by
+the heartbeat, which catches one long block as well as a blocking read of every token.
+"""
 
 from __future__ import annotations
 
 import pytest
 
 from coursekit.i18n import t
-from coursekit.testing import ProbeModel, assert_cancel_stops_model, assert_streams_overlap, heartbeat
+from coursekit.testing import (
+    CHUNK_LAYOUTS,
+    ProbeModel,
+    assert_cancel_stops_model,
+    assert_streams_overlap,
+    heartbeat,
+)
 
 # The first answer is the longer one, so it finishes last: the result order must still follow
 # the prompts, not the order in which the streams end.
 ANSWERS = {
     "volcano": "A volcano erupts when pressure from gas and magma below the crust becomes too great to hold.",
-    "owl": "Owls hunt at night, guided by very sharp hearing.",
+    "owl": "Owls hunt at night, guided by very sharp hearing.\n",
 }
 PROMPTS = ("How does a volcano erupt?", "Tell me about owls.")
 
 
-def probe(token_delay: float = 0.02) -> ProbeModel:
-    return ProbeModel(rules=ANSWERS, token_delay=token_delay)
+def probe(token_delay: float = 0.005, layout: str = "openai") -> ProbeModel:
+    return ProbeModel(rules=ANSWERS, token_delay=token_delay, time_to_first_token=0.01, chunk_layout=layout)
 
 
 @pytest.mark.task(1)
-async def test_returns_both_answers_in_prompt_order(exercise):
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+async def test_returns_both_answers_in_prompt_order(exercise, layout):
     """Returns both answers, in the order of the prompts
 
     pt: Devolve as duas respostas, na ordem dos prompts
     id: Mengembalikan kedua jawaban, sesuai urutan prompt
     """
-    result = await exercise.stream_both(probe(), *PROMPTS)
+    result = await exercise.stream_both(probe(layout=layout), *PROMPTS)
     assert tuple(result) == (ANSWERS["volcano"], ANSWERS["owl"]), t("day1_stream.both_answers")
 
 
@@ -51,15 +62,15 @@ async def test_does_not_block_the_event_loop(exercise):
     id: Event loop tetap berjalan selama jawaban di-stream
     """
     async with heartbeat():
-        await exercise.stream_both(probe(token_delay=0.05), *PROMPTS)
+        await exercise.stream_both(probe(token_delay=0.02), *PROMPTS)
 
 
 @pytest.mark.task(4)
 async def test_cancelling_stops_both_streams(exercise):
-    """Cancelling stream_both stops both streams
+    """Cancelling stream_both stops both streams, and stream_both ends cancelled
 
-    pt: Cancelar stream_both interrompe os dois streams
-    id: Membatalkan stream_both menghentikan kedua stream
+    pt: Cancelar stream_both interrompe os dois streams, e stream_both termina cancelada
+    id: Membatalkan stream_both menghentikan kedua stream, dan stream_both berakhir dalam keadaan dibatalkan
     """
-    model = probe()
+    model = probe(token_delay=0.02)
     await assert_cancel_stops_model(exercise.stream_both(model, *PROMPTS), model)

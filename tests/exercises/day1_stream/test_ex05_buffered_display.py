@@ -1,7 +1,9 @@
 """Exercise 5: buffered_display shows batches of chunks, by size or by age, whichever comes first.
 
 The probe runs on virtual time: its delays advance ``probe.clock`` instead of sleeping, so every
-refresh can be checked against the exact moment each chunk arrived.
+refresh can be checked against the exact moment each chunk arrived. It waits before its first
+token, as real providers do, so the first batch is due as soon as text arrives; and each test
+runs on every chunk layout, whose empty opening and closing chunks are neither shown nor counted.
 """
 
 from __future__ import annotations
@@ -9,18 +11,27 @@ from __future__ import annotations
 import pytest
 
 from coursekit.i18n import t
-from coursekit.testing import Moment, ProbeModel, Received, StreamRecord, assert_incremental
+from coursekit.testing import CHUNK_LAYOUTS, Moment, ProbeModel, Received, StreamRecord, assert_incremental
 
 ANSWER = (
     "A buffer trades a little delay for far fewer refreshes: the reader still sees the text grow "
-    "steadily, while the screen is redrawn only a few times per second instead of once per token."
+    "steadily, while the screen is redrawn only a few times per second instead of once per token.\n"
 )
 PROMPT = "Why buffer a stream?"
+#: Seconds before the first token: longer than the default interval, as a hosted model's often is.
+FIRST_TOKEN = 0.35
 
 
-def displayed(exercise, between: float, **limits):
+def displayed(exercise, between: float, layout: str = "openai", chunking: str = "words", **limits):
     """Run the student's function on a virtual-time probe; record each show() call on its clock."""
-    probe = ProbeModel(responses=[ANSWER], virtual_time=True, token_delay=between)
+    probe = ProbeModel(
+        responses=[ANSWER],
+        virtual_time=True,
+        time_to_first_token=FIRST_TOKEN,
+        token_delay=between,
+        chunk_layout=layout,
+        chunking=chunking,
+    )
     shown = Received(clock=probe.clock)
     returned = exercise.buffered_display(probe, PROMPT, shown, clock=probe.clock, **limits)
     return probe, shown, returned
@@ -60,48 +71,53 @@ def check_refreshes(probe: ProbeModel, shown: Received, interval: float, max_chu
 
 
 @pytest.mark.task(3)
-def test_shows_every_chunk_once_in_order(exercise):
-    """Shows every chunk exactly once, in order, and returns the answer
+@pytest.mark.parametrize("chunking", ["words", "chars"])
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_shows_every_chunk_once_in_order(exercise, layout, chunking):
+    """Shows every chunk exactly once, in order, spaces and line breaks included, and returns the answer
 
-    pt: Mostra cada chunk exatamente uma vez, na ordem, e devolve a resposta
-    id: Menampilkan setiap chunk tepat satu kali, berurutan, lalu mengembalikan jawabannya
+    pt: Mostra cada chunk exatamente uma vez, na ordem, incluindo espaços e quebras de linha, e devolve a resposta
+    id: Menampilkan setiap chunk tepat satu kali, berurutan, termasuk spasi dan baris baru, lalu mengembalikan jawabannya
     """
-    probe, shown, returned = displayed(exercise, between=0.03)
+    probe, shown, returned = displayed(exercise, between=0.03, layout=layout, chunking=chunking)
     assert returned == probe.record.text == ANSWER, t("day1_stream.wrong_text")
     assert batches(shown, probe.record) is not None, t("day1_stream.batches_lost")
 
 
 @pytest.mark.task(2)
-def test_fast_model_refreshes_every_ten_chunks(exercise):
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_fast_model_refreshes_every_ten_chunks(exercise, layout):
     """A fast model is shown every 10 chunks
 
     pt: Um modelo rápido é mostrado a cada 10 chunks
     id: Model yang cepat ditampilkan setiap 10 chunk
     """
-    probe, shown, _ = displayed(exercise, between=0.001)
+    probe, shown, _ = displayed(exercise, between=0.001, layout=layout)
     check_refreshes(probe, shown, interval=0.1, max_chunks=10)
 
 
 @pytest.mark.task(2)
-def test_slow_model_refreshes_every_100_ms(exercise):
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_slow_model_refreshes_every_100_ms(exercise, layout):
     """A slow model is shown every 100 ms
 
     pt: Um modelo lento é mostrado a cada 100 ms
     id: Model yang lambat ditampilkan setiap 100 ms
     """
-    probe, shown, _ = displayed(exercise, between=0.03)
+    probe, shown, _ = displayed(exercise, between=0.03, layout=layout)
     check_refreshes(probe, shown, interval=0.1, max_chunks=10)
 
 
 @pytest.mark.task(2)
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
 @pytest.mark.parametrize("between, interval, max_chunks", [(0.07, 0.2, 5), (0.045, 0.5, 6)])
-def test_follows_the_interval_and_max_chunks_it_is_given(exercise, between, interval, max_chunks):
+def test_follows_the_interval_and_max_chunks_it_is_given(exercise, between, interval, max_chunks, layout):
     """Uses the interval and max_chunks it is given
 
     pt: Usa o interval e o max_chunks que recebe
     id: Memakai interval dan max_chunks yang diberikan
     """
-    probe, shown, _ = displayed(exercise, between=between, interval=interval, max_chunks=max_chunks)
+    probe, shown, _ = displayed(exercise, between=between, layout=layout, interval=interval, max_chunks=max_chunks)
     check_refreshes(probe, shown, interval=interval, max_chunks=max_chunks)
 
 
