@@ -7,27 +7,31 @@ import json
 from typing import Any
 
 import httpx
+import pytest
 from httpx_sse import aconnect_sse, connect_sse
 from langchain_core.messages import BaseMessage
 
 from coursekit.errors import StreamInterruptedError
 from coursekit.i18n import t
 from coursekit.replies import last_human_text
-from coursekit.testing import ProbeModel
+from coursekit.testing import CHUNK_LAYOUTS, ProbeModel
 
 LONG_ANSWER = " ".join(f"word{n}" for n in range(200))
 
 
 class FailsWhenAsked(ProbeModel):
-    """Breaks mid-stream (after 3 chunks) only when the prompt says "break", so one server can
-    serve a failing request and healthy ones side by side."""
+    """Breaks mid-stream (after 3 text chunks, whatever empty chunks the layout adds) only when
+    the prompt says "break", so one server can serve a failing request and healthy ones side by side."""
 
     def _paced_chunks(self, messages: list[BaseMessage], stop: list[str] | None, **kwargs: Any):  # type: ignore[override]
         breaks = "break" in last_human_text(messages)
-        for sent, paced in enumerate(super()._paced_chunks(messages, stop, **kwargs)):
-            if breaks and sent == 3:
-                raise StreamInterruptedError(sent)
-            yield paced
+        texts = 0
+        for delay, chunk in super()._paced_chunks(messages, stop, **kwargs):
+            if chunk.text:
+                if breaks and texts == 3:
+                    raise StreamInterruptedError(texts)
+                texts += 1
+            yield delay, chunk
 
 
 class BrokenProvider(ProbeModel):
@@ -59,8 +63,9 @@ async def test_client_disconnect_cancels_the_model_stream(serve, auth, client, i
     assert len(record.chunks) < len(LONG_ANSWER.split()), "the model kept producing after the client left"
 
 
-def test_mid_stream_failure_becomes_an_error_event(serve, auth, idle):
-    probe = FailsWhenAsked(responses=[LONG_ANSWER], token_delay=0.0)
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_mid_stream_failure_becomes_an_error_event(serve, auth, idle, layout):
+    probe = FailsWhenAsked(responses=[LONG_ANSWER], token_delay=0.0, chunk_layout=layout)
     url = serve(probe)
     headers = auth(url)
     events = events_of(url, {"prompt": "please break"}, headers)
