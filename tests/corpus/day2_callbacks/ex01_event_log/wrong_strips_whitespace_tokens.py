@@ -1,0 +1,34 @@
+"""Treats whitespace-only tokens as empty (if token.strip()), losing line breaks.
+
+The student wanted to skip "blank" tokens and used strip(), so a token such as "\n\n" that ends a
+paragraph never reaches the log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.messages import BaseMessage
+from langchain_core.outputs import LLMResult
+
+
+class EventLog(BaseCallbackHandler):
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str]] = []
+
+    def on_chat_model_start(
+        self, serialized: dict[str, Any], messages: list[list[BaseMessage]], **kwargs: Any
+    ) -> None:
+        self.events.append(("start", ""))
+
+    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+        if token.strip():
+            self.events.append(("token", token))
+
+    def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        self.events.append(("end", response.generations[0][0].text))
+
+    @property
+    def text(self) -> str:
+        return "".join(detail for kind, detail in self.events if kind == "token")

@@ -1,0 +1,28 @@
+"""Overwrites text with each token (text = token) instead of adding to it.
+
+The student stored what the hook received; only the latest token survives.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.outputs import LLMResult
+
+
+class PartialAnswer(BaseCallbackHandler):
+    def __init__(self) -> None:
+        self.text = ""
+        self.finished = False
+        self.error: BaseException | None = None
+
+    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+        if token:
+            self.text = token
+
+    def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        self.finished = True
+
+    def on_llm_error(self, error: BaseException, **kwargs: Any) -> None:
+        self.error = error

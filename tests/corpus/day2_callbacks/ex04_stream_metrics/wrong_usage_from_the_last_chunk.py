@@ -1,0 +1,50 @@
+"""Reads output_tokens from the chunk marked last, where only some providers put the usage.
+
+The student read "the last chunk carries the metadata" and took usage_metadata from the chunk
+with chunk_position="last"; ChatOpenAI sends usage on a chunk of its own before that one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.messages import BaseMessage
+from langchain_core.outputs import LLMResult
+
+
+class StreamMetrics(BaseCallbackHandler):
+    def __init__(self, clock: Callable[[], float] = time.perf_counter) -> None:
+        self.clock = clock
+        self.started = 0.0
+        self.tokens = 0
+        self.time_to_first_token = 0.0
+        self.total_time = 0.0
+        self.output_tokens = 0
+
+    def on_chat_model_start(
+        self, serialized: dict[str, Any], messages: list[list[BaseMessage]], **kwargs: Any
+    ) -> None:
+        self.tokens = self.output_tokens = 0
+        self.time_to_first_token = self.total_time = 0.0
+        self.started = self.clock()
+
+    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+        chunk = kwargs.get("chunk")
+        if chunk is not None and getattr(chunk.message, "chunk_position", None) == "last":
+            usage = getattr(chunk.message, "usage_metadata", None) or {}
+            self.output_tokens = usage.get("output_tokens", 0)
+        if not token:
+            return
+        if self.tokens == 0:
+            self.time_to_first_token = self.clock() - self.started
+        self.tokens += 1
+
+    def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        self.total_time = self.clock() - self.started
+
+    @property
+    def tokens_per_second(self) -> float:
+        return self.tokens / self.total_time if self.total_time else 0.0

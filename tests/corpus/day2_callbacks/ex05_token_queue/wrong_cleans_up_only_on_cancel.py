@@ -1,0 +1,46 @@
+"""Cancels the model only on CancelledError, so a reader that stops early (break, aclose()) leaves it running.
+
+The student handled the cancellation the exercise names, but closing the generator raises
+GeneratorExit, not CancelledError.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+from langchain_core.callbacks import AsyncCallbackHandler
+from langchain_core.language_models import BaseChatModel
+from langchain_core.outputs import LLMResult
+
+DONE = object()
+
+
+class TokenQueue(AsyncCallbackHandler):
+    def __init__(self) -> None:
+        self.queue: asyncio.Queue[Any] = asyncio.Queue()
+
+    async def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
+        if token:
+            self.queue.put_nowait(token)
+
+    async def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        self.queue.put_nowait(DONE)
+
+    async def on_llm_error(self, error: BaseException, **kwargs: Any) -> None:
+        self.queue.put_nowait(error)
+
+
+async def relay(model: BaseChatModel, question: str) -> AsyncIterator[str]:
+    handler = TokenQueue()
+    call = asyncio.create_task(model.ainvoke(question, config={"callbacks": [handler]}))
+    try:
+        while (item := await handler.queue.get()) is not DONE:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    except asyncio.CancelledError:
+        call.cancel()
+        await asyncio.gather(call, return_exceptions=True)
+        raise
