@@ -9,13 +9,16 @@ Complete ``EventLog`` so that ``events`` holds ``(kind, detail)`` pairs, in the 
 fired:
 
 1. ``on_chat_model_start`` logs ``("start", "")``;
-2. ``on_llm_new_token`` logs ``("token", token)`` for every token that is not empty (the last
-   chunk of a stream is empty: it carries metadata, not text). From sync code LangChain passes
-   ``token`` *by keyword* (``token=...``), so keep that parameter's name: rename it and your hook
-   fails on every token;
+2. ``on_llm_new_token`` logs ``("token", token)`` for every token that is not empty. Real
+   providers open a stream with an empty chunk and close it with one or more empty chunks that
+   carry metadata (why it stopped, the model, the usage), not text; which chunk carries what
+   differs from provider to provider. A token of spaces or line breaks is text: keep it. From
+   sync code LangChain passes ``token`` *by keyword* (``token=...``), so keep that parameter's
+   name: rename it and your hook fails on every token;
 3. ``on_llm_end`` logs ``("end", text)``, once, with the whole answer. It receives an
    ``LLMResult``: the answer is ``response.generations[0][0].text``;
-4. ``text`` returns the answer put together from the logged tokens.
+4. ``text`` returns the answer put together from the tokens logged so far, also while the
+   answer is still streaming.
 
 Try it::
 

@@ -8,7 +8,8 @@ not lost, so the app can show them, save them, or ask the model to continue.
 Complete ``PartialAnswer``:
 
 1. ``on_llm_new_token`` adds each token to ``text``;
-2. ``on_llm_end`` sets ``finished`` to ``True``: the answer is complete;
+2. ``on_llm_end`` sets ``finished`` to ``True``: the answer is complete. Only that hook says so:
+   an empty token is not the end (real providers open their streams with one);
 3. add the hook that LangChain calls when the stream fails,
    ``on_llm_error(self, error, **kwargs)``, and store the exception in ``error``. Keep ``text``
    as it is: it holds the part of the answer that arrived before the failure.

@@ -8,8 +8,8 @@ observers (a progress bar, a per-user log) and the chain is shared by everyone.
 
 Write ``stream_answer(chain, inputs, callbacks)`` that:
 
-1. streams ``chain`` with ``inputs`` and returns the whole answer: join the pieces that
-   ``chain.stream(...)`` yields;
+1. streams ``chain`` with ``inputs`` once and returns the whole answer: join the pieces that
+   ``chain.stream(...)`` yields (a second call, to ``invoke()`` say, would run the model twice);
 2. passes ``callbacks`` in the config of that call, so the handlers see every step of the run,
    including each token of the chat model. (``chain.invoke()`` would not do: the model only
    sends tokens to callbacks when it streams);

@@ -11,11 +11,15 @@ Complete ``StreamMetrics``. Read the time only with ``self.clock()`` (the ``cloc
 
 1. ``on_chat_model_start`` starts a new measurement: every number back to zero, and the start
    time noted, so the numbers always describe the latest call;
-2. ``on_llm_new_token`` counts the tokens that are not empty in ``tokens`` (the last chunk is
-   empty and does not count); at the first of them, ``time_to_first_token`` becomes the seconds
-   since the start;
+2. ``on_llm_new_token`` counts the tokens that are not empty in ``tokens`` (the chunks that
+   open and close a stream are empty and do not count); at the first of them,
+   ``time_to_first_token`` becomes the seconds since the start;
 3. ``on_llm_end`` sets ``total_time`` (seconds since the start) and ``output_tokens``, the
-   model's own count: ``response.generations[0][0].message.usage_metadata["output_tokens"]``;
+   model's own count: ``response.generations[0][0].message.usage_metadata["output_tokens"]``.
+   That message is the sum of all the chunks, so it has the usage wherever the provider put it
+   (ChatOpenAI sends it on a chunk of its own, not on the last one). Some providers send no usage
+   when streaming (ChatMaritaca): ``usage_metadata`` is then ``None``, and ``output_tokens``
+   stays 0;
 4. ``tokens_per_second`` returns ``tokens / total_time``.
 
 Try it::

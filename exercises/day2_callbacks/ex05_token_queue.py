@@ -9,7 +9,8 @@ callbacks into an async iterator, for example to stream a chain that you can onl
 Complete ``TokenQueue``, an ``AsyncCallbackHandler`` (its hooks are coroutines that run on the
 event loop, so ``put_nowait`` on an ``asyncio.Queue`` is safe there):
 
-1. ``on_llm_new_token`` puts every token that is not empty on ``queue``, with ``put_nowait``;
+1. ``on_llm_new_token`` puts every token that is not empty on ``queue``, with ``put_nowait``
+   (the chunks that open and close a stream are empty; a line break is a token);
    ``on_llm_end`` puts ``DONE``;
 2. ``on_llm_error`` puts the exception itself on the queue: without it, a consumer would wait
    forever for a ``DONE`` that never comes.
@@ -21,8 +22,10 @@ Then write the async generator ``relay(model, question)``. The model was built w
    (``asyncio.create_task``) and yield each token from the queue *as it arrives*, until
    ``DONE``. Waiting for the task first would deliver everything at the end;
 4. when an exception comes off the queue, raise it: after the tokens that came before it;
-5. never leave the model's task running behind you: if the reader stops early or is
-   cancelled, cancel the task (``try``/``finally``).
+5. never leave the model's task running behind you: if the reader stops early (``aclose()``)
+   or is cancelled, cancel the task and wait for it (``try``/``finally``). Let the
+   cancellation go on after that: a cancelled reader must end cancelled, not as if the answer
+   were complete.
 
 Try it::
 

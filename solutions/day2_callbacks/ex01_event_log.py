@@ -1,9 +1,10 @@
 """Exercise 1 (solution): watch a model call from the inside, hook by hook.
 
 Each hook only appends; the order of ``events`` is the order LangChain called the hooks in.
-The empty token of the last chunk is skipped so that the log holds text, not bookkeeping, and
-the end event takes the text from the ``LLMResult``, which is what the caller of ``invoke()``
-gets too.
+The empty tokens of the chunks that open and close a stream (metadata, spread differently by
+each provider) are skipped so that the log holds text, not bookkeeping; whitespace is text and
+stays. The end event takes the text from the ``LLMResult``, which is what the caller of
+``invoke()`` gets too.
 """
 
 from __future__ import annotations

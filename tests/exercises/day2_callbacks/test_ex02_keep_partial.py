@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coursekit.i18n import t
-from coursekit.testing import ProbeModel, assert_partial_text_kept, expect_model_error
+from coursekit.testing import CHUNK_LAYOUTS, ProbeModel, assert_partial_text_kept, expect_model_error
 
 REPLY = "A dropped connection should not cost us the words that already arrived."
 PROMPT = "Go on."
@@ -13,7 +13,7 @@ PROMPT = "Go on."
 
 def streamed(exercise, **probe_options):
     """Stream the probe with the student's handler; an injected fault still reaches this caller."""
-    probe = ProbeModel(responses=[REPLY], **probe_options)
+    probe = ProbeModel(responses=[REPLY], token_delay=0.0, **probe_options)
     answer = exercise.PartialAnswer()
     if probe.error_after is None:
         for _ in probe.stream(PROMPT, config={"callbacks": [answer]}):
@@ -47,14 +47,30 @@ def test_finished_after_a_complete_answer(exercise):
     assert answer.finished is True and answer.error is None, t("day2_callbacks.finished_flag")
 
 
-@pytest.mark.task(3)
-def test_keeps_the_error_of_a_broken_stream(exercise):
-    """Keeps the error when the stream breaks, and is not finished
+@pytest.mark.task(2)
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_not_finished_while_streaming(exercise, layout):
+    """finished stays False until the answer is complete, whichever provider's chunk layout
 
-    pt: Guarda o erro quando o stream falha, e finished continua False
-    id: Menyimpan error saat stream gagal, dan finished tetap False
+    pt: finished continua False até a resposta ficar completa, seja qual for o formato de chunks do provedor
+    id: finished tetap False sampai jawaban lengkap, apa pun susunan chunk dari provider-nya
     """
-    probe, answer = streamed(exercise, error_after=3)
+    probe = ProbeModel(responses=[REPLY], token_delay=0.0, chunk_layout=layout)
+    answer = exercise.PartialAnswer()
+    for _ in probe.stream(PROMPT, config={"callbacks": [answer]}):
+        assert answer.finished is False, t("day2_callbacks.finished_flag")
+    assert answer.finished is True, t("day2_callbacks.finished_flag")
+
+
+@pytest.mark.task(3)
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_keeps_the_error_of_a_broken_stream(exercise, layout):
+    """Keeps the error when the stream breaks, and is not finished, whichever provider's chunk layout
+
+    pt: Guarda o erro quando o stream falha, e finished continua False, seja qual for o formato de chunks do provedor
+    id: Menyimpan error saat stream gagal, dan finished tetap False, apa pun susunan chunk dari provider-nya
+    """
+    probe, answer = streamed(exercise, error_after=3, chunk_layout=layout)
     assert answer.error is probe.record.error, t("day2_callbacks.error_not_kept")
     assert answer.finished is False, t("day2_callbacks.finished_flag")
 
@@ -79,7 +95,7 @@ async def test_works_in_async_code(exercise):
     pt: Funciona do mesmo jeito com ainvoke() num modelo com streaming
     id: Bekerja sama saja dengan ainvoke() pada model yang melakukan streaming
     """
-    probe = ProbeModel(responses=[REPLY], streaming=True, error_after=5)
+    probe = ProbeModel(responses=[REPLY], streaming=True, token_delay=0.0, error_after=5)
     answer = exercise.PartialAnswer()
     with expect_model_error(probe):
         await probe.ainvoke(PROMPT, config={"callbacks": [answer]})

@@ -11,7 +11,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
 from coursekit.i18n import t
-from coursekit.testing import ProbeModel
+from coursekit.testing import CHUNK_LAYOUTS, ProbeModel
 
 REPLY = "Per-call callbacks follow the run into every step."
 INPUTS = {"topic": "callbacks"}
@@ -38,8 +38,8 @@ class StepRecorder(BaseCallbackHandler):
             self.tokens.append(token)
 
 
-def make_chain():
-    probe = ProbeModel(responses=[REPLY], token_delay=0.01)
+def make_chain(layout: str = "openai"):
+    probe = ProbeModel(responses=[REPLY], token_delay=0.0, chunk_layout=layout)
     return probe, ChatPromptTemplate.from_template("Explain {topic}.") | probe | StrOutputParser()
 
 
@@ -67,14 +67,27 @@ def test_callbacks_reach_every_step(exercise):
     assert STEPS <= set(recorder.steps), t("day2_callbacks.steps_missing", steps=recorder.steps)
 
 
-@pytest.mark.task(2)
-def test_model_tokens_reach_every_handler(exercise):
-    """Every handler gets every token of the chat model
+@pytest.mark.task(1)
+def test_calls_the_model_once(exercise):
+    """Runs the model once for one answer
 
-    pt: Cada handler recebe todos os tokens do chat model
-    id: Setiap handler menerima semua token dari chat model
+    pt: Executa o modelo uma única vez para uma resposta
+    id: Menjalankan model satu kali saja untuk satu jawaban
     """
     probe, chain = make_chain()
+    exercise.stream_answer(chain, INPUTS, [StepRecorder()])
+    assert len(probe.records) == 1, t("day2_callbacks.model_called_again", calls=len(probe.records))
+
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_model_tokens_reach_every_handler(exercise, layout):
+    """Every handler gets every token of the chat model, whichever provider's chunk layout
+
+    pt: Cada handler recebe todos os tokens do chat model, seja qual for o formato de chunks do provedor
+    id: Setiap handler menerima semua token dari chat model, apa pun susunan chunk dari provider-nya
+    """
+    probe, chain = make_chain(layout)
     first, second = StepRecorder(), StepRecorder()
     exercise.stream_answer(chain, INPUTS, [first, second])
     expected = [chunk.text for chunk in probe.record.chunks if chunk.text]
@@ -97,3 +110,20 @@ def test_later_calls_do_not_reach_the_handlers(exercise):
     list(chain.stream({"topic": "one more thing"}))
     list(probe.stream("And the model alone?"))
     assert (recorder.steps, recorder.tokens) == seen, t("day2_callbacks.callbacks_leaked")
+
+
+@pytest.mark.task(3)
+def test_each_call_has_its_own_handlers(exercise):
+    """A second call with new handlers reaches only the new ones
+
+    pt: Uma segunda chamada com handlers novos chega só aos novos
+    id: Pemanggilan kedua dengan handler baru hanya sampai ke handler yang baru
+    """
+    probe, chain = make_chain()
+    first, second = StepRecorder(), StepRecorder()
+    exercise.stream_answer(chain, INPUTS, [first])
+    seen = (list(first.steps), list(first.tokens))
+    exercise.stream_answer(chain, {"topic": "a second question"}, [second])
+    expected = [chunk.text for chunk in probe.record.chunks if chunk.text]
+    assert (first.steps, first.tokens) == seen, t("day2_callbacks.callbacks_leaked")
+    assert second.tokens == expected, t("day2_callbacks.no_tokens_per_call")

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import pytest
+from langchain_core.messages import AIMessage, AIMessageChunk, message_chunk_to_message
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, LLMResult
 
 from coursekit.i18n import t
-from coursekit.testing import ProbeModel
+from coursekit.testing import CHUNK_LAYOUTS, ProbeModel
 
 REPLY = "Users feel the first token; the rest is about speed."
 PROMPT = "Measure me."
 FIRST, BETWEEN = 0.5, 0.1
 
 
-def measured(exercise, responses=(REPLY,), calls: int = 1):
+def measured(exercise, responses=(REPLY,), calls: int = 1, layout: str = "openai"):
     """Stream on the probe's virtual clock: every delay is known exactly and costs no real time."""
     probe = ProbeModel(
-        responses=list(responses), streaming=True, virtual_time=True, time_to_first_token=FIRST, token_delay=BETWEEN
+        responses=list(responses),
+        streaming=True,
+        virtual_time=True,
+        time_to_first_token=FIRST,
+        token_delay=BETWEEN,
+        chunk_layout=layout,
     )
     metrics = exercise.StreamMetrics(clock=probe.clock)
     answers = [probe.invoke(PROMPT, config={"callbacks": [metrics]}) for _ in range(calls)]
@@ -26,57 +33,89 @@ def text_chunks(probe: ProbeModel) -> int:
     return sum(1 for chunk in probe.record.chunks if chunk.text)
 
 
-@pytest.mark.task(2)
-def test_counts_the_tokens_the_model_reports(exercise):
-    """Counts as many tokens as usage_metadata reports
+def reported(answer: AIMessage) -> int:
+    """The model's own output count, or 0 when its stream reports no usage (ChatMaritaca's does not)."""
+    return (answer.usage_metadata or {}).get("output_tokens", 0)
 
-    pt: Conta tantos tokens quanto o usage_metadata informa
-    id: Menghitung token sebanyak yang dilaporkan usage_metadata
+
+@pytest.mark.task(2)
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_counts_the_text_tokens(exercise, layout):
+    """Counts each non-empty token once, whichever provider's chunk layout
+
+    pt: Conta cada token não vazio uma vez, seja qual for o formato de chunks do provedor
+    id: Menghitung setiap token yang tidak kosong satu kali, apa pun susunan chunk dari provider-nya
     """
-    probe, metrics, answer = measured(exercise)
-    usage = answer.usage_metadata["output_tokens"]
-    assert metrics.tokens == text_chunks(probe) == usage, t(
-        "day2_callbacks.token_count", counted=metrics.tokens, usage=usage
+    probe, metrics, _ = measured(exercise, layout=layout)
+    assert metrics.tokens == text_chunks(probe), t(
+        "day2_callbacks.token_count", counted=metrics.tokens, streamed=text_chunks(probe)
     )
 
 
 @pytest.mark.task(2)
-def test_time_to_first_token(exercise):
-    """Measures the time to the first token
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_time_to_first_token(exercise, layout):
+    """Measures the time to the first token, whichever provider's chunk layout
 
-    pt: Mede o tempo até o primeiro token
-    id: Mengukur waktu hingga token pertama
+    pt: Mede o tempo até o primeiro token, seja qual for o formato de chunks do provedor
+    id: Mengukur waktu hingga token pertama, apa pun susunan chunk dari provider-nya
     """
-    _, metrics, _ = measured(exercise)
+    _, metrics, _ = measured(exercise, layout=layout)
     assert metrics.time_to_first_token == pytest.approx(FIRST), t(
         "day2_callbacks.ttft_wrong", expected=FIRST, got=metrics.time_to_first_token
     )
 
 
 @pytest.mark.task(3)
-def test_total_time(exercise):
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_total_time(exercise, layout):
     """Measures the total time, until on_llm_end
 
     pt: Mede o tempo total, até on_llm_end
     id: Mengukur total waktu, sampai on_llm_end
     """
-    probe, metrics, _ = measured(exercise)
-    total = FIRST + BETWEEN * text_chunks(probe)  # the empty last chunk comes one delay after the last token
+    probe, metrics, _ = measured(exercise, layout=layout)
+    total = FIRST + BETWEEN * text_chunks(probe)  # the closing chunks come one delay after the last token
     assert metrics.total_time == pytest.approx(total), t(
         "day2_callbacks.total_wrong", expected=total, got=metrics.total_time
     )
 
 
 @pytest.mark.task(3)
-def test_reads_output_tokens_from_usage(exercise):
-    """Reads output_tokens from the answer's usage_metadata
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_reads_output_tokens_from_usage(exercise, layout):
+    """Reads output_tokens from the answer's usage_metadata, whichever provider (0 when it sends none)
 
-    pt: Lê output_tokens do usage_metadata da resposta
-    id: Membaca output_tokens dari usage_metadata jawaban
+    pt: Lê output_tokens do usage_metadata da resposta, seja qual for o provedor (0 quando ele não envia)
+    id: Membaca output_tokens dari usage_metadata jawaban, apa pun provider-nya (0 kalau provider tidak mengirimnya)
     """
-    _, metrics, answer = measured(exercise)
-    usage = answer.usage_metadata["output_tokens"]
-    assert metrics.output_tokens == usage, t("day2_callbacks.usage_missing", usage=usage)
+    metrics = exercise.StreamMetrics(clock=lambda: 0.0)
+    for responses, chunk_layout in ((["Usage first."], "openai"), ([REPLY], layout)):  # one handler, two providers
+        probe = ProbeModel(responses=responses, streaming=True, token_delay=0.0, chunk_layout=chunk_layout)
+        answer = probe.invoke(PROMPT, config={"callbacks": [metrics]})
+        assert metrics.output_tokens == reported(answer), t("day2_callbacks.usage_missing", usage=reported(answer))
+
+
+@pytest.mark.task(3)
+def test_output_tokens_is_the_models_own_count(exercise):
+    """output_tokens is the model's count, even when it differs from the chunks
+
+    pt: output_tokens é a contagem do modelo, mesmo quando difere do número de chunks
+    id: output_tokens adalah hitungan model, walaupun berbeda dari jumlah chunk
+    """
+    usage = {"input_tokens": 3, "output_tokens": 5, "total_tokens": 8}
+    chunks = [  # a provider may put several tokens in one chunk
+        AIMessageChunk(content="Two"),
+        AIMessageChunk(content=" chunks."),
+        AIMessageChunk(content="", usage_metadata=usage, chunk_position="last"),
+    ]
+    metrics = exercise.StreamMetrics(clock=lambda: 0.0)
+    metrics.on_chat_model_start({}, [[]])
+    for chunk in chunks:
+        metrics.on_llm_new_token(chunk.content, chunk=ChatGenerationChunk(message=chunk))
+    answer = message_chunk_to_message(sum(chunks[1:], chunks[0]))
+    metrics.on_llm_end(LLMResult(generations=[[ChatGeneration(message=answer)]]))
+    assert metrics.output_tokens == 5, t("day2_callbacks.usage_missing", usage=5)
 
 
 @pytest.mark.task(4)
@@ -111,7 +150,7 @@ def test_uses_the_real_clock_by_default(exercise):
     pt: Sem o argumento clock, mede segundos de verdade
     id: Tanpa argumen clock, mengukur detik sungguhan
     """
-    probe = ProbeModel(responses=[REPLY], streaming=True, time_to_first_token=0.05, token_delay=0.01)
+    probe = ProbeModel(responses=[REPLY], streaming=True, time_to_first_token=0.05, token_delay=0.002)
     metrics = exercise.StreamMetrics()
     probe.invoke(PROMPT, config={"callbacks": [metrics]})
     assert 0.05 <= metrics.time_to_first_token <= metrics.total_time, t(

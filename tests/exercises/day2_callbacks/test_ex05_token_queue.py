@@ -3,23 +3,73 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import aclosing
+from typing import Any
 
 import pytest
+from pydantic import PrivateAttr
 
 from coursekit.i18n import t
 from coursekit.testing import (
+    CHUNK_LAYOUTS,
     ProbeModel,
     Received,
-    assert_cancel_stops_model,
     assert_incremental,
     expect_model_error,
     heartbeat,
 )
 
-REPLY = "The queue lets the model and the reader each go at their own pace, without waiting on each other at all."
+REPLY = "The queue lets the model and the reader each go at their own pace, without waiting on each other.\n\n"
 PROMPT = "Relay this."
 #: Far longer than any answer here takes; only a reader waiting for nothing gets near it.
 PATIENCE = 5.0
+#: Far longer than a correct relay needs to hand over a waiting token or to stop the model (a few loop turns).
+PROMPTLY = 1.0
+#: Seconds before the first chunk and between chunks: short, yet a reader that waits for the end is plain.
+FIRST, BETWEEN = 0.05, 0.01
+
+
+class StalledProbe(ProbeModel):
+    """A probe that goes quiet after a chunk, as a provider does between network reads, until cancelled.
+
+    Nothing can arrive after the test acts, however loaded the machine, so "the model stopped" is
+    decided by whether its task ended, not by a race against the next chunk.
+    """
+
+    after_text: bool = False
+    """Go quiet after the first chunk with text, instead of after the very first chunk."""
+
+    _calls: list[asyncio.Task[Any]] = PrivateAttr(default_factory=list)
+    _quiet: asyncio.Event = PrivateAttr(default_factory=asyncio.Event)
+
+    async def _astream(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[override]
+        self._calls.append(asyncio.current_task())
+        async with aclosing(super()._astream(messages, stop, run_manager, **kwargs)) as chunks:
+            async for chunk in chunks:
+                yield chunk
+                if chunk.text or not self.after_text:
+                    self._quiet.set()
+                    await asyncio.Future()  # only a cancellation ends this wait
+
+    async def gone_quiet(self, reader: asyncio.Task[Any]) -> None:
+        """Wait until the stream went quiet; the reader's own error, if it ended first."""
+        quiet = asyncio.ensure_future(self._quiet.wait())
+        await asyncio.wait({quiet, reader}, timeout=PATIENCE, return_when=asyncio.FIRST_COMPLETED)
+        quiet.cancel()
+        if not self._quiet.is_set():
+            if reader.done():
+                reader.result()  # the student's own error is the most useful report
+            reader.cancel()
+            raise AssertionError(t("testing.model_not_called"))
+
+    async def assert_stopped(self, message: str) -> None:
+        """Every call of the model has ended (a stopped task is done at once; this waits only for a wrong one)."""
+        if self._calls:
+            await asyncio.wait(self._calls, timeout=PROMPTLY)
+        running = [call for call in self._calls if not call.done()]
+        for call in running:
+            call.cancel()
+        assert not running, message
 
 
 def text_chunks(probe: ProbeModel) -> list[str]:
@@ -34,13 +84,14 @@ def drain(queue: asyncio.Queue) -> list:
 
 
 @pytest.mark.task(1)
-async def test_handler_queues_the_tokens_then_done(exercise):
-    """TokenQueue puts each token, then DONE, on the queue
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+async def test_handler_queues_the_tokens_then_done(exercise, layout):
+    """TokenQueue puts each non-empty token, then DONE, on the queue, whichever provider's chunk layout
 
-    pt: TokenQueue coloca cada token e depois DONE na fila
-    id: TokenQueue memasukkan setiap token, lalu DONE, ke antrean
+    pt: TokenQueue coloca cada token não vazio e depois DONE na fila, seja qual for o formato de chunks do provedor
+    id: TokenQueue memasukkan setiap token yang tidak kosong, lalu DONE, ke antrean, apa pun susunan chunk dari provider-nya
     """
-    probe = ProbeModel(responses=[REPLY], streaming=True, token_delay=0.0)
+    probe = ProbeModel(responses=[REPLY], streaming=True, token_delay=0.0, chunk_layout=layout)
     handler = exercise.TokenQueue()
     await probe.ainvoke(PROMPT, config={"callbacks": [handler]})
     items = drain(handler.queue)
@@ -63,13 +114,16 @@ async def test_handler_queues_the_error(exercise):
 
 
 @pytest.mark.task(3)
-async def test_relay_yields_the_tokens_as_they_arrive(exercise):
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+async def test_relay_yields_the_tokens_as_they_arrive(exercise, layout):
     """relay yields each token while the model is still streaming, without blocking the loop
 
     pt: relay faz yield de cada token enquanto o modelo ainda está no stream, sem travar o loop
     id: relay me-yield setiap token selagi model masih streaming, tanpa memblokir loop
     """
-    probe = ProbeModel(responses=[REPLY], streaming=True)
+    probe = ProbeModel(
+        responses=[REPLY], streaming=True, time_to_first_token=FIRST, token_delay=BETWEEN, chunk_layout=layout
+    )
     received = Received()
     async with heartbeat():
         tokens = [token async for token in received.track_async(exercise.relay(probe, PROMPT))]
@@ -84,7 +138,7 @@ async def test_relay_raises_the_error_after_the_partial_tokens(exercise):
     pt: relay faz yield dos tokens que chegaram antes da falha e depois lança o erro do modelo
     id: relay me-yield token yang tiba sebelum kegagalan, lalu me-raise error dari model
     """
-    probe = ProbeModel(responses=[REPLY], streaming=True, error_after=4)
+    probe = ProbeModel(responses=[REPLY], streaming=True, token_delay=BETWEEN, error_after=4)
     tokens: list[str] = []
 
     async def read_all() -> None:
@@ -100,16 +154,46 @@ async def test_relay_raises_the_error_after_the_partial_tokens(exercise):
 
 
 @pytest.mark.task(5)
-async def test_cancelling_the_reader_stops_the_model(exercise):
-    """Cancelling the reader stops the model's task
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+async def test_cancelling_the_reader_stops_the_model(exercise, layout):
+    """Cancelling the reader stops the model's task, and the reader ends cancelled
 
-    pt: Cancelar o leitor interrompe a task do modelo
-    id: Membatalkan pembaca menghentikan task model
+    pt: Cancelar o leitor interrompe a task do modelo, e o leitor termina cancelado
+    id: Membatalkan pembaca menghentikan task model, dan pembaca berakhir dalam keadaan dibatalkan
     """
-    probe = ProbeModel(responses=[REPLY], streaming=True)
+    probe = StalledProbe(responses=[REPLY], streaming=True, chunk_layout=layout)
 
     async def read_all() -> None:
         async for _ in exercise.relay(probe, PROMPT):
             pass
 
-    await assert_cancel_stops_model(read_all(), probe)
+    reader = asyncio.create_task(read_all())
+    await probe.gone_quiet(reader)
+    reader.cancel()
+    await asyncio.wait({reader}, timeout=PATIENCE)
+    await probe.assert_stopped(t("day2_callbacks.cancel_left_model_running"))
+    if not reader.done():
+        raise AssertionError(t("day2_callbacks.cancel_left_model_running"))
+    if not reader.cancelled():
+        error = reader.exception()
+        if error is None:
+            raise AssertionError(t("testing.cancel_swallowed"))
+        raise AssertionError(t("testing.cancel_replaced", error=repr(error))) from error
+
+
+@pytest.mark.task(5)
+async def test_closing_the_reader_early_stops_the_model(exercise):
+    """A reader that stops early and closes relay (aclose()) stops the model's task
+
+    pt: Um leitor que para antes do fim e fecha o relay (aclose()) interrompe a task do modelo
+    id: Pembaca yang berhenti lebih awal dan menutup relay (aclose()) menghentikan task model
+    """
+    probe = StalledProbe(responses=[REPLY], streaming=True, after_text=True)
+    tokens = exercise.relay(probe, PROMPT)
+    try:
+        first = await asyncio.wait_for(anext(tokens), PROMPTLY)
+    except TimeoutError:
+        raise AssertionError(t("day2_callbacks.relay_waits_for_the_end")) from None
+    await tokens.aclose()
+    assert first == text_chunks(probe)[0], t("day2_callbacks.tokens_mismatch")
+    await probe.assert_stopped(t("day2_callbacks.close_left_model_running"))
