@@ -13,7 +13,9 @@ Write ``print_stream(model, prompt)`` so that it:
    ``print()`` at the end;
 3. uses ``flush=True``: without it Python keeps the text in a buffer until the line ends, so in
    a terminal nothing would appear until the very end;
-4. skips chunks whose ``.text`` is empty: the last chunk carries only metadata.
+4. skips chunks whose ``.text`` is empty: providers open the stream with an empty chunk and
+   close it with chunks that carry only metadata. Keep going after them, and keep a chunk that
+   is only whitespace (a space, a line break ``"\n"``): that is text, and it belongs on screen.
 
 Try it in a terminal::
 

@@ -14,10 +14,13 @@ Write the coroutine ``stream_both(model, first_prompt, second_prompt)`` that:
    ``asyncio.gather(...)`` or an ``asyncio.TaskGroup``. Awaiting one and then the other would
    run them one after the other;
 3. never blocks the event loop: no ``model.stream()``, no ``time.sleep()`` inside async code.
-   They freeze the loop, and every other task with it;
-4. stops both streams when it is cancelled (a user closes the page, a timeout fires).
-   ``gather`` and ``TaskGroup`` cancel their children for you; tasks you create by hand and
-   only await one by one do not.
+   They freeze the loop, and every other task with it, even with an ``await asyncio.sleep(0)``
+   after each chunk: the loop is still frozen while each token is awaited;
+4. stops both streams when it is cancelled (a user closes the page, a timeout fires), and
+   ends cancelled itself. ``gather`` and ``TaskGroup`` cancel their children for you; tasks you
+   create by hand and only await one by one, ``asyncio.wait`` and worker threads do not. Don't
+   catch ``asyncio.CancelledError`` to return something instead: whoever cancelled the task
+   must see that it stopped.
 
 Try it::
 

@@ -11,8 +11,11 @@ returns a :class:`StreamTiming`:
 
 1. ``text``: the whole answer;
 2. ``first_token``: seconds from just before you call ``model.stream(prompt)`` until the first
-   chunk *with text* arrives, or ``None`` if no chunk had any text;
-3. ``total``: seconds from that same start until the stream is over (after the loop).
+   chunk *with text* arrives, or ``None`` if no chunk had any text. Providers open the stream
+   with an empty chunk: that is not the first token. A chunk that is only whitespace (a line
+   break) is text, and can be;
+3. ``total``: seconds from that same start until the stream is over (after the loop), the
+   metadata-only chunks at the end included.
 
 Read the time only with ``clock()``, the argument, never with ``time.perf_counter()`` directly:
 passing the clock in is what lets a test control time and check your numbers exactly.

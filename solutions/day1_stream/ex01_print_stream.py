@@ -1,8 +1,9 @@
 """Exercise 1 (solution): print an answer while the model is still writing it.
 
 Each chunk is printed the moment it arrives, on one line, and flushed at once so a terminal
-shows it; empty chunks (the metadata-only last one) are skipped. The pieces are joined once at
-the end, which is cheaper than growing a string with ``+=`` on long answers.
+shows it; empty chunks (the opening one, the metadata-only ones at the end) are skipped, and
+only they: ``if chunk.text:`` keeps a chunk that is just a space or a line break. The pieces are
+joined once at the end, which is cheaper than growing a string with ``+=`` on long answers.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Exercise 2 (solution): add the chunks up, and read what only the end of the stream knows.
 
 ``AIMessageChunk.__add__`` joins the text and merges ``response_metadata`` and
-``usage_metadata``, so the sum ends up holding the last chunk's finish reason and token usage
-without the code having to know which chunk carried them.
+``usage_metadata``, so the sum ends up holding the finish reason and the token usage without the
+code having to know which chunks carried them: ChatOpenAI sends them on two different chunks
+before an empty last one, ChatMaritaca sends no usage, and the sum is right on both.
 """
 
 from __future__ import annotations

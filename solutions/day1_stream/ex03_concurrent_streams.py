@@ -2,7 +2,8 @@
 
 ``asyncio.gather`` runs both collectors as tasks on the same loop, keeps the results in the
 order of its arguments, and cancels both children when it is cancelled itself, so a closed
-page stops both streams.
+page stops both streams; the ``CancelledError`` then goes on up, and the caller sees the task
+end cancelled.
 """
 
 from __future__ import annotations
