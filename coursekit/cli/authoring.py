@@ -24,11 +24,15 @@ from coursekit.i18n import t
 def verify(ctx: typer.Context, lang: Lang = None) -> None:
     """Check the course itself: manifest, files, solutions passing and templates failing."""
     from coursekit.grading import verify_course
+    from coursekit.grading.corpus import verify_corpus
 
     current = session(ctx, lang)
     out = Console(highlight=False)
     out.print(Text(t("cli.verifying", current.lang), style="dim"))  # no spinner thread: the grader forks
     violations = verify_course(current.course, lang=current.lang)
+    corpus = verify_corpus(current.course, lang=current.lang)
+    violations += corpus.violations
+    out.print(Text(t("cli.verify_corpus", current.lang, wrong=corpus.wrong, right=corpus.right)))
     for violation in violations:
         out.print(Text(f"✘ {violation}", style="red"), soft_wrap=True)  # one line per violation, for CI logs
     if violations:

@@ -7,6 +7,7 @@ and a :class:`~rich.console.Console`, so the same rendering serves ``check``, ``
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,15 +59,23 @@ def render_check(
     table = Table(title=t("cli.check_title", lang), title_justify="left", expand=False)
     table.add_column(t("cli.column_exercise", lang), no_wrap=True)
     table.add_column(t("cli.column_status", lang), no_wrap=True)
+    table.add_column(t("cli.column_tests", lang), justify="right", no_wrap=True)
     table.add_column(t("cli.column_points", lang), justify="right", no_wrap=True)
     for exercise in results["exercises"]:
-        table.add_row(exercise["name"], status_text(exercise["status"], lang),
+        table.add_row(exercise["name"], status_text(exercise["status"], lang), tests_text(exercise["tests"]),
                       points_text(exercise["score"], exercise["max_score"]))
     console.print(table)
     for exercise in results["exercises"]:
         if exercise["status"] != PASS:
             render_failure(console, exercise, hints.get(exercise["name"], ""), files.get(exercise["name"], ""), lang)
-    console.print(Text(t("cli.score", lang, score=points_text(results["score"], results["max_score"])), style="bold"))
+    every_test = [test for exercise in results["exercises"] for test in exercise["tests"]]
+    console.print(Text(t("cli.score", lang, score=points_text(results["score"], results["max_score"]),
+                         tests=tests_text(every_test)), style="bold"))
+
+
+def tests_text(tests: Sequence[Mapping[str, Any]]) -> str:
+    """``5/6``: the tests that passed, of all the tests."""
+    return f"{sum(test['status'] == PASS for test in tests)}/{len(tests)}"
 
 
 def render_failure(console: Console, exercise: Mapping[str, Any], hint: str, file: str, lang: str) -> None:
@@ -180,6 +189,13 @@ class GradingReporter:
     def start(self, count: int) -> None:
         self.total, self.done = count, 0
         self.console.print(Text(t("cli.grading", self.lang, count=count), style="dim"))
+
+    def graded_in(self, sandbox: str, *, asked: str) -> None:
+        """Say which sandbox graded; one line of advice when bubblewrap was wanted but is missing."""
+        if sandbox == "bwrap":
+            self.console.print(Text(t("cli.graded_in_bwrap", self.lang), style="dim"))
+        elif asked == "auto" and sys.platform == "linux":
+            self.console.print(Text(t("cli.graded_without_sandbox", self.lang), style="yellow"))
 
     def finished(self, result: ExerciseResult) -> None:
         self.done += 1

@@ -84,6 +84,12 @@ class Session:
         folder = resolve_target(value, self.course.root)
         if not folder.is_dir():
             raise CourseUsageError(t("cli.target_missing", self.lang, target=value))
+        days = {day.slug for day in self.course.days}
+        if not any((folder / day).is_dir() for day in days):
+            students = sorted(child.name for child in folder.iterdir() if child.is_dir() and any((child / day).is_dir() for day in days))
+            if students:
+                raise CourseUsageError(t("cli.target_holds_students", self.lang, target=value, students=", ".join(students[:3]),
+                                         first=students[0]))
         return folder
 
     def grade_inputs(self, exercise: Exercise, target: Path) -> list[Path]:
@@ -93,7 +99,8 @@ class Session:
         manifest = self.course.root / MANIFEST_NAME
         return [exercise.file_in(target), exercise.tests, tests / "conftest.py", tests.parent / "conftest.py", manifest]
 
-    def grade(self, exercises: Sequence[Exercise], target: Path, reporter: GradingReporter | None = None) -> Report:
+    def grade(self, exercises: Sequence[Exercise], target: Path, reporter: GradingReporter | None = None,
+              *, sandbox: str = "auto") -> Report:
         """Grade ``exercises`` in ``target``, telling ``reporter`` as each one finishes.
 
         ``reporter`` prints lines rather than a spinner: the grader forks its fast children only
@@ -101,12 +108,18 @@ class Session:
         remembered for ``status``, ``watch`` and ``solution``, keyed on the bytes that were graded.
         """
         from coursekit.grading import grade  # imported on use: commands that do not grade skip pytest
+        from coursekit.grading.sandbox import SandboxUnavailable
 
         keys = {exercise.name: fingerprint(self.grade_inputs(exercise, target)) for exercise in exercises}
         if reporter is not None:
             reporter.start(len(keys))
         on_result = reporter.finished if reporter is not None else None
-        report = grade(self.course, list(keys), target, lang=self.lang, on_result=on_result)
+        try:
+            report = grade(self.course, list(keys), target, lang=self.lang, sandbox=sandbox, on_result=on_result)  # type: ignore[arg-type]
+        except SandboxUnavailable:
+            raise CourseUsageError(t("cli.no_bwrap", self.lang)) from None
+        if reporter is not None and report.provenance is not None:
+            reporter.graded_in(report.provenance.sandbox, asked=sandbox)
         if target == self.workspace:
             by_name = {exercise.name: exercise for exercise in exercises}
             for result in report.to_dict()["exercises"]:

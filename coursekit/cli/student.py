@@ -7,6 +7,8 @@ command line names something that does not exist).
 
 from __future__ import annotations
 
+import json
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -16,23 +18,25 @@ from rich.console import Console
 from rich.text import Text
 
 from coursekit.cli import render
-from coursekit.cli.errors import CourseCLIError
+from coursekit.cli.errors import CourseCLIError, CourseUsageError
 from coursekit.cli.help import help_text, metavar
 from coursekit.cli.options import Lang, session, value_not_an_option
 from coursekit.cli.progress import PASS
 from coursekit.cli.reset import TemplateNotFound, committed_version, restore_template
 from coursekit.cli.session import Session
 from coursekit.cli.watch import ExerciseWatcher, watch_folder
-from coursekit.i18n import t
+from coursekit.i18n import current_language, t
 from coursekit.manifest import localized
+
+SANDBOX_CHOICES = ("auto", "bwrap", "none")
 
 if TYPE_CHECKING:
     from coursekit.grading import Report
 
 
-def console() -> Console:
+def console(*, stderr: bool = False) -> Console:
     """A console on the current stdout (looked up per call, so test runners can capture it)."""
-    return Console(highlight=False)
+    return Console(highlight=False, stderr=stderr)
 
 
 def status(ctx: typer.Context, lang: Lang = None) -> None:
@@ -50,28 +54,46 @@ def check(
     ctx: typer.Context,
     names: Annotated[list[str] | None, typer.Argument(metavar=metavar("name_or_day"), show_default=False,
                                                       help=help_text("check_names"))] = None,
-    target: Annotated[str | None, typer.Option("--target", metavar=metavar("dir"), show_default=False, callback=value_not_an_option,
-                                               help=help_text("check_target"))] = None,
-    json_file: Annotated[Path | None, typer.Option("--json", metavar=metavar("file"), dir_okay=False, show_default=False,
-                                                   callback=value_not_an_option,
-                                                   help=help_text("check_json"))] = None,
+    target: Annotated[list[str] | None, typer.Option("--target", metavar=metavar("dir"), show_default=False, callback=value_not_an_option,
+                                                     help=help_text("check_target"))] = None,
+    json_file: Annotated[str | None, typer.Option("--json", metavar=metavar("file"), show_default=False,
+                                                  callback=value_not_an_option,
+                                                  help=help_text("check_json"))] = None,
+    sandbox: Annotated[str, typer.Option("--sandbox", metavar="auto|bwrap|none", callback=check_sandbox,
+                                         help=help_text("check_sandbox"))] = "auto",
     lang: Lang = None,
 ) -> None:
     """Grade exercises and show what fails and why; exit 0 only when every one passes."""
     current = session(ctx, lang)
     exercises = current.select(names)
-    folder = current.target(target)
-    out = console()
-    report = current.grade(exercises, folder, render.GradingReporter(out, current.lang))
-    if json_file is not None:
-        write_json(json_file, report, current.lang)
+    folder = current.target(one_target(target, current.lang))
+    # With the results on standard output, the table goes to standard error.
+    out = console(stderr=json_file == "-")
+    report = current.grade(exercises, folder, render.GradingReporter(out, current.lang), sandbox=sandbox)
+    if json_file == "-":
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    elif json_file is not None:
+        write_json(Path(json_file), report, current.lang)
     results = report.to_dict()
     hints = {exercise.name: localized(exercise.hint, current.lang) for exercise in exercises}
     files = {exercise.name: render.display_path(exercise.file_in(folder)) for exercise in exercises}
     render.render_check(out, results, hints, files, current.lang)
-    if json_file is not None:
-        out.print(Text(t("cli.json_written", current.lang, path=render.display_path(json_file))))
+    if json_file not in (None, "-"):
+        out.print(Text(t("cli.json_written", current.lang, path=render.display_path(Path(json_file)))))
     raise typer.Exit(0 if all(result["status"] == PASS for result in results["exercises"]) else 1)
+
+
+def one_target(values: list[str] | None, lang: str) -> str | None:
+    """``--target`` given twice would silently grade only the last folder: refuse it instead."""
+    if values and len(values) > 1:
+        raise CourseUsageError(t("cli.target_repeated", lang, targets=", ".join(values)))
+    return values[0] if values else None
+
+
+def check_sandbox(value: str) -> str:
+    if value not in SANDBOX_CHOICES:
+        raise CourseUsageError(t("cli.bad_sandbox", current_language(), value=value, choices=", ".join(SANDBOX_CHOICES)))
+    return value
 
 
 def write_json(path: Path, report: Report, lang: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from coursekit.grading import verify_course
+from coursekit.grading.corpus import verify_corpus
 from coursekit.manifest import Course, load_course
 
 
@@ -55,3 +56,28 @@ def test_every_kind_of_inconsistency_is_reported(mini_copy: Path) -> None:
     assert len(violations) == len(expected_starts), "\n".join(violations)
     for violation, start in zip(violations, expected_starts, strict=True):
         assert violation.startswith(start), f"{violation!r} should start with {start!r}"
+
+
+def test_the_corpus_proves_wrong_solutions_fail_and_alternatives_pass(mini_copy: Path) -> None:
+    """Each wrong file must fail, each right one pass; a wrong one that passes is named with its mistake."""
+    corpus = mini_copy / "tests" / "corpus" / "day1_basics" / "ex01_add"
+    corpus.mkdir(parents=True)
+    (corpus / "wrong_subtracts.py").write_text('"""Subtracts instead of adding."""\n\ndef add(a, b):\n    return a - b\n')
+    (corpus / "wrong_concatenates.py").write_text('"""Joins the digits as text."""\n\ndef add(a, b):\n    return int(f"{a}{b}")\n')
+    (corpus / "wrong_but_passes.py").write_text('"""Adds, which is right, so the tests cannot catch it."""\n\ndef add(a, b):\n    return b + a\n')
+    (corpus / "wrong_unfinished.py").write_text('"""Not written yet."""\n\ndef add(a, b):\n    raise NotImplementedError\n')
+    (corpus / "right_sum.py").write_text('"""Uses sum()."""\n\ndef add(a, b):\n    return sum((a, b))\n')
+    (corpus / "right_but_fails.py").write_text('"""Claims to be right."""\n\ndef add(a, b):\n    return 0\n')
+
+    check = verify_corpus(load_course(mini_copy), lang="en")
+
+    assert (check.wrong, check.right) == (4, 2)
+    mine = sorted(violation for violation in check.violations if "ex01_add/" in violation)
+    assert len(mine) == 3, "\n".join(check.violations)
+    assert mine[0].startswith("tests/corpus/day1_basics/ex01_add/right_but_fails.py is a right solution, but it does not pass")
+    assert mine[1] == ("tests/corpus/day1_basics/ex01_add/wrong_but_passes.py passes, but it is wrong "
+                       "(Adds, which is right, so the tests cannot catch it.): the tests miss this mistake.")
+    assert mine[2].startswith("tests/corpus/day1_basics/ex01_add/wrong_unfinished.py fails only because of a TODO")
+    too_small = [violation for violation in check.violations if "needs at least" in violation]
+    assert [violation.split(":")[0] for violation in too_small] == [
+        "day1_basics/ex02_shout", "day1_basics/ex04_average", "day2_async/ex03_countdown", "day2_async/ex05_echo_words"]

@@ -1,0 +1,49 @@
+"""Grades do not depend on how busy the machine is: the whole course, graded while every core spins."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from coursekit.grading import grade
+from coursekit.manifest import load_course
+
+RUNS = 5
+
+
+@pytest.fixture
+def busy_cores() -> Iterator[None]:
+    """One busy loop per core, for as long as the test runs."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 2)]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
+
+
+def comparable(results: dict) -> dict:
+    """results.json without what differs between two gradings of the same bytes."""
+    results.pop("graded_at")
+    for exercise in results["exercises"]:
+        exercise.pop("duration")
+    return results
+
+
+@pytest.mark.slow
+def test_the_same_grades_on_a_loaded_machine(busy_cores: None) -> None:
+    course = load_course()
+    template_results = []
+    for _ in range(RUNS):
+        solutions = grade(course, None, "solutions", lang="en")
+        failing = {exercise.name: exercise.message or [test.message for test in exercise.tests if test.status != "pass"]
+                   for exercise in solutions.exercises if exercise.status != "pass"}
+        assert not failing, failing
+        template_results.append(comparable(grade(course, None, "exercises", lang="en").to_dict()))
+    assert all(results == template_results[0] for results in template_results[1:])
+    assert template_results[0]["score"] == 0
