@@ -17,14 +17,14 @@ The course comes from :mod:`coursekit.manifest`: ``load_course(root=REPO_ROOT) -
 student types) and ``.suggest(query)``; each ``Exercise`` has ``.template``, ``.solution``,
 ``.tests``, ``.file_in(target)``, ``.points``, ``.timeout``, ``.title`` and ``.hint`` (by language).
 
-``grade(course, names=None, target="exercises", *, lang=None, jobs=4, start="auto", on_result=None) -> Report``
+``grade(course, names=None, target="exercises", *, lang=None, jobs=DEFAULT_JOBS, start="auto", sandbox="auto", on_result=None) -> Report``
     ``names``: queries as a student types them (exact name, day slug, stem prefix such as
     ``"ex01"``, or a file path), ``None`` for the whole course; an unknown one raises
     :class:`~coursekit.manifest.UnknownExerciseError` (with ``.suggestion``) before anything runs.
     ``target``: a folder laid out like ``exercises/`` (``<day>/<stem>.py``), or the words
     ``"exercises"`` / ``"solutions"``. ``lang``: en / pt / id for every message (default: the
-    current language). ``jobs``: exercises graded at once (default ``DEFAULT_JOBS`` = 4: the
-    tests mostly wait on simulated token delays, so 2 per core). ``on_result(ExerciseResult)`` is
+    current language). ``jobs``: exercises graded at once (default ``DEFAULT_JOBS``: one per
+    core). ``sandbox``: ``"bwrap"``, ``"none"`` or ``"auto"`` (see Isolation). ``on_result(ExerciseResult)`` is
     called in the caller's process as each exercise finishes (progress without threads).
     ``start``: ``"fork"`` from a warmed process (fast, default when there are no threads),
     or ``"spawn"`` fresh interpreters (``"auto"`` picks).
@@ -33,12 +33,13 @@ student types) and ``.suggest(query)``; each ``Exercise`` has ``.template``, ``.
 ``.to_dict()``, ``.write_json(path)``) gives results.json, after Exercism's test-runner v3::
 
     {"version": 3, "status": "pass" | "fail" | "error", "message"?: str,
-     "score": int, "max_score": int,
+     "score": number, "max_score": int, "target", "sandbox", "graded_at", "coursekit", "commit",
      "exercises": [{"name", "status", "score", "max_score", "message"? (on error), "duration",
-                    "tests": [{"name", "status", "message", "output", "task_id"}, ...]}]}
+                    "tests": [{"name", "status", "message", "output", "task_id", "score", "max_score"}, ...]}]}
 
-Statuses take the worst of their parts (error > fail > pass). An exercise scores its
-manifest points only when every test passes, else 0. A test's ``name`` is its name in the
+Statuses take the worst of their parts (error > fail > pass). An exercise's points are split
+over its tasks, then over each task's tests (``scoring = "all_or_nothing"`` in the manifest
+keeps them whole); see :mod:`coursekit.grading.results`. A test's ``name`` is its name in the
 grading language ``lang`` as its docstring gives it (the first line in English, ``pt: …`` and
 ``id: …`` lines for the others, see :mod:`coursekit.grading.names`; else its function name
 made readable), plus `` [id]`` for a parametrized case; ``output`` is its captured stdout cut
@@ -52,17 +53,20 @@ stable keys), and the file keeps exactly the fields of the v3 interface that too
 ``.output``, ``.task_id``, ``.failure_kind``) are what ``on_result`` and the CLI read.
 
 Isolation: each exercise runs in its own child process and process group, under the
-manifest's timeout, with 64 MiB of file writes and 1 GiB of memory. A loop, ``sys.exit``,
-``os._exit``, a crash, a syntax or import error in one exercise becomes an ``error`` or
-``fail`` with a one-line reason in the student's language; the other exercises are still
-graded, and the grader never hangs. On timeout the child's whole process group is killed.
-This is protection against accidents, not a security sandbox: graded code runs with the
-grader's permissions. POSIX only (Linux, macOS, WSL): it relies on fork, process groups and
-resource limits.
+manifest's CPU and clock limits (:mod:`coursekit.limits`), with hard caps on file writes and
+memory. A loop, ``sys.exit``, ``os._exit``, a crash, a syntax or import error in one exercise
+becomes an ``error`` or ``fail`` with a one-line reason in the student's language; the other
+exercises are still graded, and the grader never hangs. A child reports on a signed pipe
+(:mod:`coursekit.grading.channel`) and checks a seal (:mod:`coursekit.grading.seal`) before each
+report, so graded code that rewires pytest or forges results is graded ``error``. With
+``sandbox="bwrap"`` (Linux, bubblewrap installed) the whole submission is graded inside one
+sandbox (:mod:`coursekit.grading.sandbox`): no network, its own PID namespace, the course
+read-only and the solutions hidden. POSIX only (Linux, macOS, WSL).
 
 The children run pytest with the course's ``pyproject.toml`` (rootdir = course root, so
 pytest-socket keeps the network off) and only the plugins listed in
-:data:`coursekit.grading.child.PYTEST_PLUGINS`, not every installed one.
+:data:`coursekit.grading.child.PYTEST_PLUGINS`, not every installed one; nothing of the
+submission's (conftest, ini files, ``.pth``) is ever loaded.
 
 ``verify_course(course, *, lang=None, jobs=4) -> list[str]``
     Every solution passes every test; every template fails every test because of its TODO;
