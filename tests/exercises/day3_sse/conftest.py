@@ -1,10 +1,12 @@
-"""Day 3 exercise tests talk HTTP to the student's app on a real uvicorn, and read SSE with timing.
+"""Day 3 exercise tests talk HTTP to the student's app on a real uvicorn, and read SSE as it arrives.
 
 An in-process transport (``httpx.ASGITransport``) delivers a streamed body only once it is
-complete, so it cannot tell a streaming endpoint from a buffering one. These fixtures start the
-app with :class:`coursekit.server.BackgroundServer` on 127.0.0.1 and read its events with
-httpx + httpx-sse, stamping each event on arrival with :class:`coursekit.testing.Received`, so
-tests compare arrival with what the :class:`~coursekit.testing.ProbeModel` produced, by order.
+complete, so it cannot tell a streaming endpoint from a buffering one. One
+:class:`coursekit.server.BackgroundServer` on 127.0.0.1 serves a whole test module, and each test
+mounts its own app on it (``serve(app)``), which spares a server start and stop per test. The
+client reads events with httpx + httpx-sse and stamps each one on arrival with
+:class:`coursekit.testing.Received`, and the model is a :class:`PacedProbe`, which waits for
+that client instead of a clock: tests compare the order of events, never how fast they came.
 
 An exception raised inside the student's app (their ``NotImplementedError``, a ``TypeError``)
 is recorded on the server and raised again in the test, so a student reads their own error
@@ -16,24 +18,164 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import aclosing, closing
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
 from httpx_sse import ServerSentEvent, SSEError, aconnect_sse
+from pydantic import PrivateAttr
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from coursekit.i18n import t
 from coursekit.server import BackgroundServer
-from coursekit.testing import Received
+from coursekit.testing import Observer, ProbeModel, Received
 
 #: Longest silence accepted between two events: far more than any probe here pauses.
 READ_TIMEOUT_SECONDS = 5.0
 #: How long the server may take to notice a broken response or a disconnect.
 SERVER_GRACE_SECONDS = 5.0
+#: How long a :class:`PacedProbe` waits for the client, or for the other streams, before it
+#: gives up and streams freely. An event crosses loopback in about a millisecond, so only code
+#: that holds events back or blocks the server's loop makes the probe wait this long.
+PATIENCE_SECONDS = 2.0
+#: What a probe waits before its first chunk and between chunks, as a provider would.
+FIRST_TOKEN_SECONDS = 0.01
+TOKEN_DELAY_SECONDS = 0.002
+_POLL_SECONDS = 0.001
+
+
+class Meeting:
+    """Streams that must all be open before any of them goes past its first text chunk."""
+
+    def __init__(self, probes: tuple[ProbeModel, ...], streams: int) -> None:
+        self.probes = probes
+        self.streams = streams
+
+    def complete(self) -> bool:
+        return sum(len(probe.records) for probe in self.probes) >= self.streams
+
+
+class PacedProbe(ProbeModel):
+    """A :class:`ProbeModel` that waits for the test's client, so streaming shows however slow the machine is.
+
+    After a stream's first text chunk, each next chunk waits, if the test asked for it:
+
+    - for the stream's reader (:meth:`follow`): until it has received one event per text chunk
+      so far. A server that sends each event at once barely waits; one that holds events back
+      keeps the model from finishing first, so the order of events shows it;
+    - for a meeting (:meth:`meet`): until all its streams have started. A server whose loop is free
+      starts the other requests meanwhile; one that blocks its loop cannot.
+
+    A wait that lasts :data:`PATIENCE_SECONDS` ends the waiting for good: the probe then streams
+    freely and the test's order checks say what went wrong.
+    """
+
+    time_to_first_token: float = FIRST_TOKEN_SECONDS
+    token_delay: float = TOKEN_DELAY_SECONDS
+
+    _readers: list[Observer] = PrivateAttr(default_factory=list)
+    _meeting: Meeting | None = PrivateAttr(default=None)
+    _waiting: int = PrivateAttr(default=0)
+    _gave_up: bool = PrivateAttr(default=False)
+
+    @staticmethod
+    def meet(*probes: PacedProbe, streams: int = 2) -> None:
+        """Hold every stream of ``probes`` after its first text chunk until ``streams`` streams have started."""
+        meeting = Meeting(probes, streams)
+        for probe in probes:
+            probe._meeting = meeting
+
+    def stall(self) -> PacedProbe:
+        """Stop the next stream after its first text chunk, as a model that thinks long does, until cancelled.
+
+        Its reader never reads, so the stream waits there (up to :data:`PATIENCE_SECONDS`): tests
+        use it to stop the student's code while that code is waiting for the model.
+        """
+        self.follow(Observer())
+        return self
+
+    def follow(self, reader: Observer) -> None:
+        """Pace the next stream (the n-th stream gets the n-th reader) by what ``reader`` has received."""
+        self._readers.append(reader)
+
+    @property
+    def gave_up(self) -> bool:
+        """Whether a wait lasted :data:`PATIENCE_SECONDS`: the probe has been streaming freely since."""
+        return self._gave_up
+
+    @property
+    def waiting(self) -> bool:
+        """Whether a stream is waiting at this moment (for its reader or a meeting)."""
+        return self._waiting > 0
+
+    def _recorded(self, chunks, via):  # type: ignore[no-untyped-def]
+        return super()._recorded(self._gated(chunks), via)
+
+    def _arecorded(self, chunks, via):  # type: ignore[no-untyped-def]
+        return super()._arecorded(self._agated(chunks), via)
+
+    def _gated(self, chunks: Iterator[Any]) -> Iterator[Any]:
+        ready = self._turn(len(self._records) - 1)  # ProbeModel started this stream's record just now
+        texts = 0
+        with closing(chunks):  # type: ignore[type-var]
+            while True:
+                if texts and not self._gave_up and not ready(texts):
+                    self._wait_blocking(lambda: ready(texts))
+                chunk = next(chunks, None)
+                if chunk is None:
+                    return
+                texts += bool(chunk.text)
+                yield chunk
+
+    async def _agated(self, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        ready = self._turn(len(self._records) - 1)
+        texts = 0
+        async with aclosing(chunks):  # type: ignore[type-var]
+            while True:
+                if texts and not self._gave_up and not ready(texts):
+                    await self._wait(lambda: ready(texts))
+                chunk = await anext(chunks, None)
+                if chunk is None:
+                    return
+                texts += bool(chunk.text)
+                yield chunk
+
+    def _turn(self, stream: int) -> Callable[[int], bool]:
+        """Whether stream number ``stream`` may go on after ``texts`` text chunks."""
+        reader = self._readers[stream] if stream < len(self._readers) else None
+        meeting = self._meeting
+
+        def ready(texts: int) -> bool:
+            return (reader is None or len(reader.updates) >= texts) and (meeting is None or meeting.complete())
+
+        return ready
+
+    async def _wait(self, ready: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + PATIENCE_SECONDS
+        self._waiting += 1
+        try:
+            while not ready() and not self._gave_up:
+                if time.monotonic() > deadline:
+                    self._gave_up = True
+                await asyncio.sleep(_POLL_SECONDS)
+        finally:
+            self._waiting -= 1
+
+    def _wait_blocking(self, ready: Callable[[], bool]) -> None:
+        """The same wait in a sync stream: it holds the thread, as the sync stream's own waits do."""
+        deadline = time.monotonic() + PATIENCE_SECONDS
+        self._waiting += 1
+        try:
+            while not ready() and not self._gave_up:
+                if time.monotonic() > deadline:
+                    self._gave_up = True
+                time.sleep(_POLL_SECONDS)
+        finally:
+            self._waiting -= 1
 
 
 class ErrorRecorder:
@@ -57,6 +199,17 @@ class ErrorRecorder:
             self.errors.append(error)
 
 
+class Switchboard:
+    """The module's one server hands each request to the app of the test now running."""
+
+    def __init__(self) -> None:
+        self.app: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        app = self.app or PlainTextResponse("no app mounted", status_code=503)
+        await app(scope, receive, send)
+
+
 @dataclass
 class SSEReply:
     """What a client received from one streaming request."""
@@ -77,6 +230,10 @@ class SSEReply:
         return [_json_data(event) for event in self.named(name)]
 
     @property
+    def names(self) -> list[str]:
+        return [event.event for event in self.events]
+
+    @property
     def token_texts(self) -> list[str]:
         """The ``text`` of every ``token`` event."""
         return [str(payload.get("text")) if isinstance(payload, dict) else str(payload) for payload in self.payloads("token")]
@@ -90,10 +247,10 @@ def _json_data(event: ServerSentEvent) -> Any:
 
 
 class Served:
-    """The student's app running on a real server: its URL, and requests that read with timing."""
+    """The student's app running on a real server: requests that read events as they arrive."""
 
-    def __init__(self, url: str, recorder: ErrorRecorder) -> None:
-        self.url = url
+    def __init__(self, client: httpx.AsyncClient, recorder: ErrorRecorder) -> None:
+        self.client = client
         self.recorder = recorder
 
     async def sse(
@@ -103,57 +260,53 @@ class Served:
         *,
         stop_after: int | None = None,
         tolerate: type[BaseException] | None = None,
+        lockstep: PacedProbe | None = None,
         **request: Any,
     ) -> SSEReply:
         """Stream ``method path`` and collect its events; leave after ``stop_after`` events.
 
         ``tolerate`` is the type of an error the test injects on purpose (the probe's): when
         it escapes the app and breaks the connection, the reply is marked ``broken`` instead
-        of the read failing.
+        of the read failing. ``lockstep`` is a probe that this reader paces (:meth:`PacedProbe.follow`).
         """
         reply = SSEReply()
-        async with httpx.AsyncClient(base_url=self.url, timeout=READ_TIMEOUT_SECONDS) as client:
-            try:
-                async with aconnect_sse(client, method, path, **request) as source:
-                    reply.status = source.response.status_code
-                    reply.content_type = source.response.headers.get("content-type", "")
-                    if reply.status != 200:
-                        await source.response.aread()
-                        if reply.status >= 500:
-                            await self.raise_app_error()
-                        raise AssertionError(t("day3_sse.bad_status", status=reply.status, body=source.response.text[:200]))
-                    async for event in source.aiter_sse():
-                        reply.events.append(event)
-                        reply.received(event.data)
-                        if stop_after is not None and len(reply.events) >= stop_after:
-                            break
-            except SSEError:
-                raise AssertionError(t("day3_sse.not_event_stream", content_type=reply.content_type)) from None
-            except httpx.ReadTimeout:
-                raise AssertionError(t("day3_sse.silent", seconds=READ_TIMEOUT_SECONDS)) from None
-            except httpx.TransportError:
-                await self.raise_app_error(tolerate)
-                if tolerate is None:
-                    raise AssertionError(t("day3_sse.connection_broken")) from None
-                reply.broken = True
+        if lockstep is not None:
+            lockstep.follow(reply.received)
+        try:
+            async with aconnect_sse(self.client, method, path, **request) as source:
+                reply.status = source.response.status_code
+                reply.content_type = source.response.headers.get("content-type", "")
+                if reply.status != 200:
+                    await source.response.aread()
+                    if reply.status >= 500:
+                        await self.raise_app_error()
+                    raise AssertionError(t("day3_sse.bad_status", status=reply.status, body=source.response.text[:200]))
+                async for event in source.aiter_sse():
+                    reply.events.append(event)
+                    reply.received(event.data)
+                    if stop_after is not None and len(reply.events) >= stop_after:
+                        break
+        except SSEError:
+            raise AssertionError(t("day3_sse.not_event_stream", content_type=reply.content_type)) from None
+        except httpx.ReadTimeout:
+            raise AssertionError(t("day3_sse.silent", seconds=READ_TIMEOUT_SECONDS)) from None
+        except httpx.TransportError:
+            await self.raise_app_error(tolerate)
+            if tolerate is None:
+                raise AssertionError(t("day3_sse.connection_broken")) from None
+            reply.broken = True
         return reply
 
     async def post_json(self, path: str, body: dict[str, Any]) -> httpx.Response:
         """A plain request whose whole answer is read at once."""
-        async with httpx.AsyncClient(base_url=self.url, timeout=READ_TIMEOUT_SECONDS) as client:
-            response = await client.post(path, json=body)
+        response = await self.client.post(path, json=body)
         if response.status_code >= 500:
             await self.raise_app_error()
         return response
 
     async def wait_until(self, condition: Callable[[], bool], seconds: float = SERVER_GRACE_SECONDS) -> bool:
         """Whether ``condition()`` becomes true within ``seconds``: the server works in its own thread."""
-        deadline = time.monotonic() + seconds
-        while not condition():
-            if time.monotonic() > deadline:
-                return False
-            await asyncio.sleep(0.02)
-        return True
+        return await wait_until(condition, seconds)
 
     async def raise_app_error(self, tolerate: type[BaseException] | None = None) -> None:
         """Raise the error the app raised, if any (it may be recorded a moment after the client noticed)."""
@@ -163,14 +316,73 @@ class Served:
                 raise error
 
 
+async def wait_until(condition: Callable[[], bool], seconds: float = SERVER_GRACE_SECONDS) -> bool:
+    """Whether ``condition()`` becomes true within ``seconds``, checked every few milliseconds."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.002)
+    return True
+
+
+async def cancel_while_waiting(events: AsyncIterator[Any], model: PacedProbe) -> asyncio.Future[Any]:
+    """Read the student's generator until it waits for ``model`` (stalled with :meth:`PacedProbe.stall`),
+    then cancel that read, as sse-starlette does when the client leaves.
+
+    Returns the cancelled read: ``cancelled()`` unless the generator swallowed the cancellation.
+    A generator that held the event loop while the model was thinking fails here.
+    """
+    while True:
+        reading = asyncio.ensure_future(anext(events))
+        await wait_until(lambda: model.waiting or reading.done(), READ_TIMEOUT_SECONDS)
+        if reading.done() and isinstance(reading.exception(), StopAsyncIteration):
+            raise AssertionError(t("day3_sse.tokens_mismatch"))
+        if reading.done():
+            reading.result()  # the student's own error, if any, is the most useful report
+        if model.gave_up:
+            reading.cancel()
+            raise AssertionError(t("day3_sse.blocked_while_waiting"))
+        if not reading.done():
+            break  # waiting for the model: the moment to leave
+    reading.cancel()
+    await asyncio.wait({reading}, timeout=SERVER_GRACE_SECONDS)
+    return reading
+
+
 @pytest.fixture
-def serve() -> Iterator[Callable[[ASGIApp], Served]]:
-    """``serve(app)`` starts the app on a free 127.0.0.1 port; every server stops at teardown."""
-    with ExitStack() as servers:
+def cancelled_read() -> Callable[[AsyncIterator[Any], PacedProbe], Any]:
+    """:func:`cancel_while_waiting`, for test modules."""
+    return cancel_while_waiting
 
-        def start(app: ASGIApp) -> Served:
+
+@pytest.fixture
+def paced() -> type[PacedProbe]:
+    """:class:`PacedProbe`, for test modules (which cannot import a conftest)."""
+    return PacedProbe
+
+
+@pytest.fixture(scope="module")
+def switchboard() -> Iterator[tuple[Switchboard, str]]:
+    """One server for the whole test module, and its URL."""
+    board = Switchboard()
+    with BackgroundServer(board) as url:
+        yield board, url
+
+
+@pytest.fixture
+async def serve(switchboard: tuple[Switchboard, str]) -> AsyncIterator[Callable[[ASGIApp], Served]]:
+    """``serve(app)`` mounts the test's app on the module's server (one app per test)."""
+    board, url = switchboard
+    # No TLS on loopback; verify=False also spares loading the CA bundle (50 ms) per client.
+    async with httpx.AsyncClient(base_url=url, timeout=READ_TIMEOUT_SECONDS, verify=False) as client:
+
+        def mount(app: ASGIApp) -> Served:
             recorder = ErrorRecorder(app)
-            url = servers.enter_context(BackgroundServer(recorder))
-            return Served(url, recorder)
+            board.app = recorder
+            return Served(client, recorder)
 
-        yield start
+        try:
+            yield mount
+        finally:
+            board.app = None

@@ -1,0 +1,28 @@
+"""Numbers the token events from 0: the count goes up after the yield, not before."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from langchain_core.language_models import BaseChatModel
+from sse_starlette import EventSourceResponse, JSONServerSentEvent
+
+
+async def token_events(model: BaseChatModel, prompt: str) -> AsyncIterator[JSONServerSentEvent]:
+    tokens = 0
+    async for chunk in model.astream(prompt):
+        if chunk.text:
+            yield JSONServerSentEvent({"text": chunk.text}, event="token", id=str(tokens))
+            tokens += 1
+    yield JSONServerSentEvent({"tokens": tokens}, event="done")
+
+
+def create_app(model: BaseChatModel) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/stream")
+    async def stream(prompt: str) -> EventSourceResponse:
+        return EventSourceResponse(token_events(model, prompt))
+
+    return app

@@ -1,0 +1,58 @@
+"""Correct: the pool lends its model through an async context manager, whose exit gives it back."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from langchain_core.language_models import BaseChatModel
+from sse_starlette import EventSourceResponse, JSONServerSentEvent
+
+
+class ModelPool:
+    def __init__(self, models: Sequence[BaseChatModel]) -> None:
+        self.size = len(models)
+        self._free: asyncio.Queue[BaseChatModel] = asyncio.Queue()
+        for model in models:
+            self._free.put_nowait(model)
+
+    async def acquire(self) -> BaseChatModel:
+        return await self._free.get()
+
+    def release(self, model: BaseChatModel) -> None:
+        self._free.put_nowait(model)
+
+    @property
+    def in_use(self) -> int:
+        return self.size - self._free.qsize()
+
+
+@asynccontextmanager
+async def borrowed(pool: ModelPool) -> AsyncIterator[BaseChatModel]:
+    model = await pool.acquire()
+    try:
+        yield model
+    finally:
+        pool.release(model)
+
+
+async def pooled_token_events(pool: ModelPool, prompt: str) -> AsyncIterator[JSONServerSentEvent]:
+    async with borrowed(pool) as model:
+        count = 0
+        async for chunk in model.astream(prompt):
+            if chunk.text:
+                count += 1
+                yield JSONServerSentEvent({"text": chunk.text}, event="token", id=f"{count}")
+        yield JSONServerSentEvent({"tokens": count}, event="done")
+
+
+def create_app(pool: ModelPool) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/stream")
+    async def stream(prompt: str) -> EventSourceResponse:
+        return EventSourceResponse(pooled_token_events(pool, prompt))
+
+    return app
