@@ -48,7 +48,7 @@ PROSE = {
         "react to partial output, and show progress as it happens.",
         "Here is a short answer. A language model writes one token at a time, and a streaming "
         "client prints each token the moment it arrives. Collect the pieces if you need the "
-        "full text at the end, and read the last chunk for the finish reason and token usage.",
+        "full text at the end, and add the chunks up for the finish reason and token usage.",
         "Good question. Think of the reply as a river rather than a parcel: the text flows in "
         "small chunks, each one useful on its own. Your code decides whether to show each chunk, "
         "buffer a few, or gather them all before acting.",
