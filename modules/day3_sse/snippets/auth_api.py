@@ -46,9 +46,9 @@ class ChatRequest(BaseModel):
 
 @app.post("/login")
 async def login(body: Login) -> dict[str, str]:
-    known = USERS.get(body.username, "")
-    if not secrets.compare_digest(known.encode(), body.password.encode()):  # constant time: no hints
-        raise HTTPException(401, "Wrong username or password")
+    known = USERS.get(body.username)  # None for an unknown user: never compare it with "" or a default
+    if known is None or not secrets.compare_digest(known.encode(), body.password.encode()):  # constant time
+        raise HTTPException(401, "Wrong username or password")  # one answer for both: no hints
     claims = {"sub": body.username, "exp": int(time.time()) + TOKEN_SECONDS}
     return {"access_token": jwt.encode(claims, SECRET, algorithm="HS256"), "token_type": "bearer"}
 
@@ -63,7 +63,8 @@ def get_current_user(credentials: Annotated[HTTPAuthorizationCredentials | None,
     try:
         claims = jwt.decode(credentials.credentials, SECRET, algorithms=["HS256"], options={"require": ["exp", "sub"]})
     except jwt.InvalidTokenError as error:  # expired, tampered with, signed with another secret, incomplete
-        raise HTTPException(401, f"Invalid token: {error}", headers={"WWW-Authenticate": "Bearer"}) from error
+        # The library's reason ("Not enough segments", "Signature has expired") stays on the server.
+        raise HTTPException(401, "Invalid token", headers={"WWW-Authenticate": "Bearer"}) from error
     return claims["sub"]
 
 
