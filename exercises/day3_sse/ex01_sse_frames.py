@@ -20,7 +20,9 @@ Write ``sse_frame(data, *, event=None, id=None, retry=None)`` so that it returns
    ``re.split(r"\r\n|\r|\n", data)``, not ``str.splitlines()``, which also splits on other
    characters (such as ``\u2028``) and would change the text;
 3. the optional fields come first, in this order, each on its own line: ``event: <name>``,
-   ``id: <id>``, ``retry: <milliseconds>``; leave out the ones that are ``None``::
+   ``id: <id>``, ``retry: <milliseconds>``; leave out the ones that are ``None``, and only
+   those: ``id=""`` is written ``id: `` (it resets the id the client sends back when it
+   reconnects) and ``retry=0`` is written ``retry: 0``::
 
        sse_frame("Hi", event="token", id="7", retry=3000)
        == "event: token\nid: 7\nretry: 3000\ndata: Hi\n\n"

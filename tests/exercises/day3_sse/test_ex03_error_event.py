@@ -65,9 +65,7 @@ async def test_a_client_that_leaves_is_not_a_failure(exercise, paced, cancelled_
     events = exercise.safe_token_events(model, PROMPT)
     with caplog.at_level(logging.ERROR):
         reading = await cancelled_read(events, model)
-    if not reading.cancelled():
-        got = reading.exception() or reading.result()
-        raise AssertionError(t("day3_sse.cancel_swallowed", got=repr(got)[:120]))
+    assert reading.cancelled(), t("day3_sse.cancel_swallowed")
     logged = [record for record in caplog.records if record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError)]
     assert not logged, t("day3_sse.disconnect_logged")
     assert model.record.outcome == "cancelled", t("day3_sse.model_kept_going")
