@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from coursekit.i18n import t
+from coursekit.replies import tokenize
 from coursekit.testing import CHUNK_LAYOUTS, Moment, ProbeModel, Received, StreamRecord, assert_incremental
 
 ANSWER = (
@@ -82,6 +83,20 @@ def test_shows_every_chunk_once_in_order(exercise, layout, chunking):
     probe, shown, returned = displayed(exercise, between=0.03, layout=layout, chunking=chunking)
     assert returned == probe.record.text == ANSWER, t("day1_stream.wrong_text")
     assert batches(shown, probe.record) is not None, t("day1_stream.batches_lost")
+
+
+@pytest.mark.task(3)
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_never_shows_an_empty_batch(exercise, layout):
+    """Never shows an empty batch, even when the last chunk fills one
+
+    pt: Nunca mostra um lote vazio, nem quando o último chunk completa um lote
+    id: Tidak pernah menampilkan batch kosong, bahkan saat chunk terakhir memenuhi satu batch
+    """
+    whole = len(tokenize(ANSWER))  # one batch of every chunk: nothing is left when the stream ends
+    probe, shown, _ = displayed(exercise, between=0.001, layout=layout, interval=10.0, max_chunks=whole)
+    assert all(update.text for update in shown.updates), t("day1_stream.batches_lost")
+    check_refreshes(probe, shown, interval=10.0, max_chunks=whole)
 
 
 @pytest.mark.task(2)
