@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: start test setup docs notebooks bench clean
+.PHONY: start test setup docs lab notebooks bench clean
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,9 +29,13 @@ test: setup
 notebooks: setup
 	$(PY) -m coursekit notebooks
 
-# Serve the three-language site on http://127.0.0.1:8000 with live reload.
+# Serve the three-language site on http://127.0.0.1:8001 with live reload (8000 is `coursekit serve`'s).
 docs: notebooks
-	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs serve --dev-addr 127.0.0.1:8001
+
+# JupyterLab on the course's own kernel (the venv), opened on the notebooks.
+lab: setup
+	$(PY) -m jupyter lab notebooks
 
 bench: setup
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -26,6 +26,7 @@ from typer.testing import CliRunner
 from coursekit.cli import app
 from coursekit.cli.errors import language_in_argv
 from coursekit.cli.watch import ExerciseWatcher, observing, watch_folder
+from coursekit.grading.sandbox import bwrap_works
 from coursekit.i18n import LANGUAGES
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +85,27 @@ TESTS = {
     '    """Doubles a number.\n\n    pt: Dobra um número.\n    id: Menggandakan sebuah bilangan.\n    """\n'
     '    assert exercise.double(4) == 8, "double(4) should give 8"\n',
 }
+#: The wrong-solution corpus `verify` requires: three plausible mistakes and one other right way each.
+CORPUS = {
+    "day1_basics/ex01_add": {
+        "wrong_subtracts": "def add(a, b):\n    return a - b\n",
+        "wrong_joins_text": "def add(a, b):\n    return int(f'{a}{b}')\n",
+        "wrong_prints": "def add(a, b):\n    print(a + b)\n",
+        "right_sum": "def add(a, b):\n    return sum((a, b))\n",
+    },
+    "day1_basics/ex02_greet": {
+        "wrong_no_comma": 'def greet(name):\n    return f"Hello {name}!"\n',
+        "wrong_no_bang": 'def greet(name):\n    return f"Hello, {name}"\n',
+        "wrong_hi": 'def greet(name):\n    return f"Hi, {name}!"\n',
+        "right_format": 'def greet(name):\n    return "Hello, {}!".format(name)\n',
+    },
+    "day2_more/ex03_double": {
+        "wrong_square": "def double(x):\n    return x * x\n",
+        "wrong_plus_two": "def double(x):\n    return x + 2\n",
+        "wrong_text": "def double(x):\n    return str(2 * x)\n",
+        "right_shift": "def double(x):\n    return x << 1\n",
+    },
+}
 EXERCISES_CONFTEST = "from coursekit.grading.target import exercise, pytest_addoption, pytest_configure  # noqa: F401\n"
 
 
@@ -103,6 +125,8 @@ def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         files[f"exercises/{name}.py"] = TEMPLATES[name]
         files[f"solutions/{name}.py"] = SOLUTIONS[name]
         files[f"tests/exercises/{day}/test_{stem}.py"] = TESTS[name]
+        for sample, source in CORPUS[name].items():
+            files[f"tests/corpus/{name}/{sample}.py"] = source
     for relative, text in files.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_text(text, encoding="utf-8")
@@ -211,10 +235,10 @@ def test_status_when_everything_passes(course: Path):
 def test_check_of_a_template_fails_with_the_test_message_and_the_hint(course: Path):
     result = run("check", "ex01")
     assert result.exit_code == 1, result.output
-    assert re.search(r"day1_basics/ex01_add\s+│\s+✘ failed\s+│\s+0/10", result.output), result.output
+    assert re.search(r"day1_basics/ex01_add\s+│\s+✘ failed\s+│\s+0/1\s+│\s+0/10", result.output), result.output
     assert "Adds two numbers" in result.output  # the failing test, named by its docstring
     assert "Hint: Use the + operator." in result.output
-    assert "Score: 0/10" in result.output
+    assert "Score: 0/1 tests, 0/10 points" in result.output
 
 
 def test_check_names_the_tests_in_the_students_language(course: Path):
@@ -230,7 +254,7 @@ def test_check_passes_with_exit_0_once_solved_and_checks_a_whole_day(course: Pat
     result = run("check", "day1_basics")
     assert result.exit_code == 0, result.output
     assert "ex03_double" not in result.output
-    assert "Score: 15/15" in result.output
+    assert re.search(r"Score: \d+/\d+ tests, 15/15 points", result.output), result.output
     assert "Hint" not in result.output
 
 
@@ -247,13 +271,14 @@ def test_check_with_target_and_json_writes_results_for_instructors(course: Path,
     assert [exercise["name"] for exercise in data["exercises"]] == list(SOLUTIONS)
     assert [exercise["status"] for exercise in data["exercises"]] == ["pass", "error", "error"]
     test = data["exercises"][0]["tests"][0]
-    assert set(test) == {"name", "status", "message", "output", "task_id"}
+    assert set(test) == {"name", "status", "message", "output", "task_id", "score", "max_score"}
+    assert (data["target"], data["sandbox"]) == ("student", "bwrap" if bwrap_works() else "none")
 
 
 def test_check_target_solutions_passes(course: Path):
     result = run("check", "--target", "solutions")
     assert result.exit_code == 0, result.output
-    assert "Score: 25/25" in result.output
+    assert re.search(r"Score: \d+/\d+ tests, 25/25 points", result.output), result.output
 
 
 def test_check_refuses_a_missing_target_folder(course: Path):
@@ -262,6 +287,39 @@ def test_check_refuses_a_missing_target_folder(course: Path):
 
 
 # --- hint and language ---------------------------------------------------------------------------
+
+
+def test_hint_without_a_name_is_the_current_exercises(course: Path):
+    solve(course, "day1_basics/ex01_add")
+    assert run("check", "ex01").exit_code == 0
+    result = run("hint")
+    assert result.exit_code == 0, result.output
+    assert "day1_basics/ex02_greet" in result.output and "Return an f-string." in result.output
+
+
+def test_a_day_without_exercises_says_so(course: Path):
+    manifest = course / "course.toml"
+    manifest.write_text(manifest.read_text() + '\n[[days]]\nslug = "day3_later"\ntitle = { en = "Later", pt = "Depois", id = "Nanti" }\n')
+    for command in (["hint", "day3_later"], ["check", "day3_later"], ["solution", "day3_later"], ["reset", "-y", "day3_later"]):
+        line = assert_one_line_error(run(*command), 2)
+        assert "day3_later has no exercises yet" in line
+    status = run("status")
+    assert re.search(r"day3_later\s+│\s+Later\s+│\s+coming soon", status.output), status.output
+
+
+def test_check_refuses_a_repeated_target_and_a_folder_of_students(course: Path, tmp_path: Path):
+    assert "--target was given more than once" in assert_one_line_error(run("check", "--target", "solutions", "--target", "exercises"), 2)
+    (tmp_path / "class" / "alice" / "day1_basics").mkdir(parents=True)
+    line = assert_one_line_error(run("check", "--target", str(tmp_path / "class")), 2)
+    assert "holds student folders (alice)" in line and "Grading a class" in line
+
+
+def test_check_json_dash_writes_results_to_stdout(course: Path):
+    result = run("check", "ex01", "--target", "solutions", "--json", "-")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["exercises"][0]["name"] == "day1_basics/ex01_add" and data["score"] == 10
+    assert "Results" in result.stderr  # the table moves out of the way
 
 
 @pytest.mark.parametrize(("lang", "hint"), [("pt", "Dica: Use o operador +."), ("id", "Petunjuk: Gunakan operator +.")])
@@ -373,7 +431,6 @@ def test_ambiguous_prefix_is_refused_where_one_exercise_is_needed(course: Path):
     [
         (["chek"], "Did you mean 'check'?"),
         (["check", "--jsn", "x.json"], "Did you mean --json?"),
-        (["hint"], "'coursekit hint' needs"),
         (["hint", "ex01", "extra"], "did not expect: extra"),
         (["check", "--target"], "--target needs a value"),
         (["check", "--json", "--lang", "en"], "--json needs a value"),

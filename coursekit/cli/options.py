@@ -29,7 +29,8 @@ def value_not_an_option(ctx: typer.Context, param: typer.CallbackParam, value: A
     exercise, and the student would read "no exercise called 'pt'". This gives the same error as
     ``--json`` at the end of the line.
     """
-    if value is not None and str(value).startswith("--"):
+    values = value if isinstance(value, list) else [value]
+    if value is not None and any(str(item).startswith("--") for item in values):
         name = param.opts[0]
         raise click_errors.BadOptionUsage(name, f"Option {name!r} requires an argument.", ctx)
     return value

@@ -7,6 +7,7 @@ and a :class:`~rich.console.Console`, so the same rendering serves ``check``, ``
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -148,6 +149,9 @@ def render_status(console: Console, course: Course, progress: Sequence[ExerciseP
     days = summarise_days([day.slug for day in course.days], progress)
     for day in days:
         style = "green" if day.total and day.passed == day.total else None
+        if not day.total:
+            table.add_row(day.day, titles.get(day.day, ""), t("cli.not_written_yet", lang), "", style="dim")
+            continue
         table.add_row(day.day, titles.get(day.day, ""), f"{day.passed}/{day.total}",
                       points_text(day.score, day.max_score), style=style)
     console.print(table)
@@ -169,8 +173,21 @@ def render_status(console: Console, course: Course, progress: Sequence[ExerciseP
         " (", status_text(upcoming.status, lang), ")",
     ))
     console.print(Text(t("cli.next_file", lang, path=display_path(exercise.file_in(workspace)))))
-    console.print(Text(t("cli.next_command", lang, check=f"coursekit check {exercise.stem}")))
-    console.print(Text(t("cli.next_watch", lang, watch="coursekit watch")))
+    console.print(Text(t("cli.next_command", lang, check=f"{program()} check {exercise.stem}")))
+    console.print(Text(t("cli.next_watch", lang, watch=f"{program()} watch")))
+
+
+def program() -> str:
+    """How to type ``coursekit`` here: bare when the shell finds this very one, else its path.
+
+    After ``make start`` the venv is not activated, so a bare ``coursekit`` would be "command
+    not found"; ``.venv/bin/coursekit`` works as printed.
+    """
+    script = Path(sys.prefix) / "bin" / "coursekit"
+    found = shutil.which("coursekit")
+    if not script.exists() or (found is not None and Path(found).resolve() == script.resolve()):
+        return "coursekit"
+    return display_path(script)
 
 
 class GradingReporter:

@@ -63,9 +63,18 @@ class Session:
     def select(self, queries: Sequence[str] | None) -> list[Exercise]:
         """The exercises named by ``queries`` (names, stems, prefixes, days); all when empty."""
         try:
-            return self.course.select_all(queries or None)
+            chosen = self.course.select_all(queries or None)
         except UnknownExerciseError as error:
             raise CourseUsageError(error.describe(self.lang)) from None
+        if not chosen:  # only a day that is in the manifest but has no exercises selects nothing
+            days = ", ".join(queries or [])
+            raise CourseUsageError(t("cli.day_not_written", self.lang, day=days))
+        return chosen
+
+    def current(self) -> Exercise:
+        """The exercise a student is on: the first one that has not passed, judged from the cache only."""
+        return next((exercise for exercise in self.course.exercises
+                     if (self.cached_result(exercise) or {}).get("status") != PASS), self.course.exercises[-1])
 
     def one(self, query: str) -> Exercise:
         """Exactly one exercise: commands like ``hint`` refuse a day or an ambiguous prefix."""

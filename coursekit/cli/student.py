@@ -107,12 +107,12 @@ def write_json(path: Path, report: Report, lang: str) -> None:
 
 def hint(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(metavar=metavar("name"), help=help_text("name"))],
+    name: Annotated[str | None, typer.Argument(metavar=metavar("name"), show_default=False, help=help_text("hint_name"))] = None,
     lang: Lang = None,
 ) -> None:
-    """The exercise's hint in the student's language."""
+    """The exercise's hint in the student's language (the current exercise's, without a name)."""
     current = session(ctx, lang)
-    exercise = current.one(name)
+    exercise = current.one(name) if name else current.current()
     out = console()
     out.print(Text.assemble((exercise.name, "bold cyan"), " — ", localized(exercise.title, current.lang)))
     out.print(Text.assemble((t("cli.hint_label", current.lang) + " ", "bold yellow"), localized(exercise.hint, current.lang)))
@@ -128,7 +128,7 @@ def solution(
     exercise = current.one(name)
     out = console()
     if not current.passes(exercise, render.GradingReporter(out, current.lang)):
-        raise CourseCLIError(t("cli.solution_locked", current.lang, name=exercise.name, stem=exercise.stem))
+        raise CourseCLIError(t("cli.solution_locked", current.lang, name=exercise.name, command=f"{render.program()} hint {exercise.stem}"))
     render.render_solution(out, exercise.solution.read_text(encoding="utf-8"), render.display_path(exercise.solution))
 
 
