@@ -156,7 +156,8 @@ async def assert_cancel_stops_model(
     ``consumer`` is the student's coroutine, not yet awaited. It runs as a task; once the probe
     has produced a chunk the task is cancelled, and after a pause of a few token delays every
     stream of the probe must have ended early (cancelled or closed) with no chunk produced after
-    the cancel. Code that blocks the loop, shields the stream, or streams in a detached task fails.
+    the task ended. Code that blocks the loop, shields the stream, or streams in a detached task
+    (``asyncio.wait``, a worker thread) fails.
     With ``must_end_cancelled`` (the default) the task itself must also end cancelled: code that
     catches the ``CancelledError`` and returns a value, or raises another error, fails too.
     """
@@ -171,9 +172,11 @@ async def assert_cancel_stops_model(
         raise AssertionError(t("testing.model_not_called"))
     if task.done():  # the whole stream ran before the test got a turn: nothing could stop it
         raise AssertionError(t("testing.cancel_ignored"))
-    cut = next_seq()
     task.cancel()
     await asyncio.wait({task}, timeout=timeout)
+    # From here on nothing may stream. Not from the cancel() call: a TaskGroup cancels its
+    # children one loop step later, and a child whose token was due in that step may still get it.
+    cut = next_seq()
     await asyncio.sleep(max(3 * probe.token_delay, 0.05))  # room for a detached stream to show itself
     kept_going = any(chunk.seq > cut for chunk in probe.produced)
     if kept_going or any(record.outcome in ("running", "completed") for record in probe.records):
