@@ -21,9 +21,8 @@ start: setup
 	$(PY) -m coursekit status
 
 # The graded tests check solutions/ here; a student's plain `pytest` checks exercises/.
-# (An environment variable, since pytest parses --target only once tests/conftest.py is loaded.)
 test: setup
-	COURSE_TARGET=solutions $(PY) -m pytest
+	$(PY) -m pytest --target=solutions
 
 # Rebuild notebooks/<lang>/<day>.ipynb from the guides and snippets (commit the result).
 notebooks: setup

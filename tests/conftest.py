@@ -5,10 +5,6 @@ from __future__ import annotations
 import locale
 import os
 
-# `pytest --target exercises` (or a student's folder) picks what tests/exercises grades. The
-# option lives here, the root conftest, so that pytest knows it however it is started.
-from coursekit.grading.target import pytest_addoption  # noqa: F401
-
 # Keys, provider choices, pacing and language from a developer's shell or .env would change
 # what the tests see; the suite always starts from a clean, offline, English environment.
 # Two choices are kept on purpose: COURSE_TARGET (which folder tests/exercises grades) and,

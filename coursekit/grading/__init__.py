@@ -73,8 +73,10 @@ submission's (conftest, ini files, ``.pth``) is ever loaded.
     manifest entries and files match both ways; every exercise test has a docstring that
     names it in English, Portuguese and Indonesian. One readable line per violation.
 
-Test side: ``tests/exercises/conftest.py`` re-exports the ``exercise`` fixture and the
-``--target`` option from :mod:`coursekit.grading.target`.
+Test side: the pytest plugin :mod:`coursekit.grading.target` (``-p`` in pyproject's addopts)
+gives every test the ``exercise`` fixture, the ``task`` marker and the ``--target`` option.
+Mark a test with ``@pytest.mark.task(n)`` to tie it to task ``n`` of the exercise; its
+docstring names it for students: the first line in English, then ``pt: …`` and ``id: …`` lines.
 """
 
 from coursekit.grading.results import ExerciseResult, Report, TestResult

@@ -1,6 +1,8 @@
 """Which module a graded test exercises: the same test grades a template, a solution or a submission.
 
-``tests/conftest.py`` and ``tests/exercises/conftest.py`` re-export the pytest pieces below. As FastAPI's
+This module is also a pytest plugin, loaded by ``-p coursekit.grading.target`` in the course's
+pytest configuration: it adds ``--target``, the ``task`` marker and the ``exercise`` fixture,
+so ``pytest tests/exercises/day1_stream --target solutions`` works from anywhere. As FastAPI's
 ``tests/test_tutorial`` import ``docs_src``, the ``exercise`` fixture imports
 ``<target>/<day>/<stem>.py`` with importlib, under a fresh unique module name per test module,
 so the template, the solution and a student's file never share ``sys.modules`` entries.
@@ -8,7 +10,7 @@ so the template, the solution and a student's file never share ``sys.modules`` e
 The target root comes from, in order: the ``--target`` option (a path, or the words
 ``solutions`` / ``exercises``), the ``COURSE_TARGET`` environment variable, and finally the
 course's ``exercises/`` folder, so that a student's plain ``pytest`` checks their own work.
-The course's own suite (``make test``) sets ``COURSE_TARGET=solutions``.
+The course's own suite (``make test``) passes ``--target=solutions``.
 """
 
 from __future__ import annotations
@@ -112,8 +114,7 @@ def target_root(config: pytest.Config) -> Path:
     return resolve_target(value, config.rootpath)
 
 
-# --- pytest integration: tests/conftest.py re-exports the option (so pytest knows it however
-# --- it is started), tests/exercises/conftest.py the marker and the fixture. -----------------
+# --- The pytest plugin: loaded before any conftest, so the option is known however pytest starts. ---
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

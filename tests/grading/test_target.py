@@ -91,6 +91,14 @@ def test_plain_pytest_checks_the_students_exercises() -> None:
 
 
 @pytest.mark.slow
+def test_one_day_folder_takes_the_target_option() -> None:
+    """The issue's command: a day's folder, then --target and its value as two arguments."""
+    run = run_mini_pytest("tests/exercises/day1_basics", "--target", "solutions")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "passed" in run.stdout and "failed" not in run.stdout
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["option", "environment"])
 def test_the_target_can_be_chosen(how: str) -> None:
     run = run_mini_pytest("--target", "solutions") if how == "option" else run_mini_pytest(env={"COURSE_TARGET": "solutions"})
