@@ -21,7 +21,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import aclosing, closing
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 import pytest
@@ -112,10 +112,10 @@ class PacedProbe(ProbeModel):
         """Whether a stream is waiting at this moment (for its reader or a meeting)."""
         return self._waiting > 0
 
-    def _recorded(self, chunks, via):  # type: ignore[no-untyped-def]
+    def _recorded(self, chunks: Iterator[Any], via: Literal["stream", "invoke"]) -> Iterator[Any]:
         return super()._recorded(self._gated(chunks), via)
 
-    def _arecorded(self, chunks, via):  # type: ignore[no-untyped-def]
+    def _arecorded(self, chunks: AsyncIterator[Any], via: Literal["stream", "invoke"]) -> AsyncIterator[Any]:
         return super()._arecorded(self._agated(chunks), via)
 
     def _gated(self, chunks: Iterator[Any]) -> Iterator[Any]:
@@ -145,7 +145,7 @@ class PacedProbe(ProbeModel):
                 yield chunk
 
     def _turn(self, stream: int) -> Callable[[int], bool]:
-        """Whether stream number ``stream`` may go on after ``texts`` text chunks."""
+        """The check that lets stream number ``stream`` go on after ``texts`` text chunks."""
         reader = self._readers[stream] if stream < len(self._readers) else None
         meeting = self._meeting
 
