@@ -6,7 +6,6 @@ import time
 from typing import Any
 
 from langchain_core.callbacks import BaseCallbackHandler
-from langchain_core.outputs import LLMResult
 
 from coursekit import FakeStreamingChatModel
 
@@ -23,35 +22,38 @@ class TokenQueue(BaseCallbackHandler):
         if token:
             self.queue.put(token)
 
-    def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
-        self.queue.put(DONE)
-
-    def on_llm_error(self, error: BaseException, **kwargs: Any) -> None:
-        self.queue.put(error)  # the consumer must learn about failures too, or it waits forever
-
 
 def display(tokens: queue.SimpleQueue[Any]) -> None:
     """A slow consumer, e.g. a terminal UI: 40 ms per token, more than the model needs."""
     while (item := tokens.get()) is not DONE:
         if isinstance(item, BaseException):
-            print(f"\n[stream failed: {item}]")
+            print(f"[stream failed: {item}]")
             return
         print(item, end="", flush=True)
         time.sleep(0.04)
     print()
 
 
-handler = TokenQueue()
+def relay(model: FakeStreamingChatModel, prompt: Any) -> None:
+    """Displays one answer; the caller, not a hook, puts the end on the queue, so it always comes."""
+    handler = TokenQueue()
+    consumer = threading.Thread(target=display, args=(handler.queue,))
+    consumer.start()
+    started = time.perf_counter()
+    try:
+        model.invoke(prompt, config={"callbacks": [handler]})
+        handler.queue.put(DONE)
+    except Exception as error:  # mid-stream, or before any hook fired: on_llm_error may never run
+        handler.queue.put(error)
+    model_done = time.perf_counter() - started
+    consumer.join()
+    print(f"model finished after {model_done:.1f}s, display after {time.perf_counter() - started:.1f}s")
+
+
 model = FakeStreamingChatModel(
     responses=["The model never waits for the screen, and the screen never blocks the model."],
     streaming=True,
     token_delay=0.01,
 )
-started = time.perf_counter()
-consumer = threading.Thread(target=display, args=(handler.queue,))
-consumer.start()
-model.invoke("Decouple them.", config={"callbacks": [handler]})
-model_done = time.perf_counter() - started
-consumer.join()
-display_done = time.perf_counter() - started
-print(f"model finished after {model_done:.1f}s, display after {display_done:.1f}s")
+relay(model, "Decouple them.")
+relay(model, 12345)  # not a prompt: the call fails before it starts, and no hook ever hears of it
