@@ -18,12 +18,20 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.guides import ROOT, guide_days, guide_path, headings, included_snippets
+from coursekit.guides import ROOT, guide_days, headings, included_snippets
 from coursekit.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from coursekit.manifest import load_course
 from coursekit.site_hooks import day_title
+from guide_pages import extra_pages, page_names, page_path
 
 PAGES = [pytest.param(day, lang, id=f"{lang}/{day}") for day in guide_days() for lang in LANGUAGES]
+#: Every page of every guide: (day, page name, lang); a page ``name`` is built as ``<day>/<name>/``.
+GUIDE_PAGES = [
+    pytest.param(day, name, lang, id=f"{lang}/{day}/{name}")
+    for day in guide_days()
+    for name in page_names(day)
+    for lang in LANGUAGES
+]
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +62,12 @@ def text_of(page_html: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", page_html))
 
 
-def h1_of(day: str, lang: str) -> str:
-    return headings(guide_path(day, lang).read_text(encoding="utf-8"))[0][1]
+def h1_of(day: str, lang: str, name: str = "index") -> str:
+    return headings(page_path(day, name, lang).read_text(encoding="utf-8"))[0][1]
+
+
+def url_parts(day: str, name: str) -> tuple[str, ...]:
+    return (day,) if name == "index" else (day, name)
 
 
 def switcher_links(page_html: str) -> dict[str, str]:
@@ -63,12 +75,12 @@ def switcher_links(page_html: str) -> dict[str, str]:
     return {lang: href for href, lang in re.findall(r'<a href="([^"]*)" hreflang="([^"]*)"', page_html)}
 
 
-@pytest.mark.parametrize(("day", "lang"), PAGES)
-def test_guide_page_shows_its_snippets(site: Path, day: str, lang: str) -> None:
-    guide = page(site, lang, day)
-    assert f"<title>{html.escape(h1_of(day, lang), quote=False)}" in guide
+@pytest.mark.parametrize(("day", "name", "lang"), GUIDE_PAGES)
+def test_guide_page_shows_its_snippets(site: Path, day: str, name: str, lang: str) -> None:
+    guide = page(site, lang, *url_parts(day, name))
+    assert f"<title>{html.escape(h1_of(day, lang, name), quote=False)}" in guide
     visible = text_of(guide)
-    for snippet in included_snippets(guide_path(day, lang).read_text(encoding="utf-8")):
+    for snippet in included_snippets(page_path(day, name, lang).read_text(encoding="utf-8")):
         docstring = ast.get_docstring(ast.parse((ROOT / snippet).read_text(encoding="utf-8")))
         assert docstring, f"{snippet} needs a docstring: its first line identifies it on the page"
         assert docstring.splitlines()[0] in visible, f"{snippet} is not on the page"
@@ -85,7 +97,7 @@ def test_notebook_page_is_rendered_html_in_its_language(site: Path, day: str, la
 
 @pytest.mark.parametrize(("day", "lang"), PAGES)
 def test_language_switcher_links_the_translations(site: Path, day: str, lang: str) -> None:
-    for parts in ((day,), (day, "notebook")):
+    for parts in (*(url_parts(day, name) for name in page_names(day)), (day, "notebook")):
         links = switcher_links(page(site, lang, *parts))
         assert sorted(links) == sorted(LANGUAGES)
         for other, href in links.items():
@@ -104,6 +116,16 @@ def test_home_page_lists_the_days_of_the_manifest(site: Path, lang: str) -> None
     links = re.findall(r'<a href="([^"]+)">', page(site, lang))
     for day in written:
         assert f"{day}/" in links and f"{day}/notebook/" in links
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("day", "name"), extra_pages(), ids=[f"{day}/{name}" for day, name in extra_pages()])
+def test_further_pages_sit_in_their_days_navigation(site: Path, day: str, name: str, lang: str) -> None:
+    """The sidebar of the day's first page links its further pages, in the page's language."""
+    links = re.findall(r'<a href="([^"]+)"[^>]*class="md-nav__link', page(site, lang, day))
+    assert f"{name}/" in links, f"{day}/{name} is missing from the navigation: {links}"
+    further = page(site, lang, day, name)
+    assert re.search(rf'<html lang="{lang}[-"]', further), "the page is built in another language"
 
 
 def test_snippet_sources_are_not_published(site: Path) -> None:

@@ -4,7 +4,7 @@ Snippets are the code readers copy, so they are tested the way a reader runs the
 <file>`` from the repository root, in a fresh process, offline (no key, so ``get_chat_model()``
 gives the fake model). ``modules/<day>/snippets/checks.toml`` holds one or more runs per snippet
 (its header documents the keys); a snippet without a run, a run without a snippet, a run that
-expects nothing and a snippet no guide shows all fail here.
+expects nothing and a snippet that no page of its day's guide shows all fail here.
 
 A snippet that calls ``get_chat_model()`` promises to work on a real provider too, so each of its
 runs without ``env`` also goes through ``ChatOpenAI`` and ``ChatMaritaca``, pointed at the local
@@ -33,6 +33,7 @@ from coursekit import FakeStreamingChatModel
 from coursekit.guides import ROOT, guide_path, included_snippets, snippet_days, snippet_files
 from coursekit.i18n import DEFAULT_LANGUAGE
 from coursekit.openai_stub import serve_openai_stub
+from guide_pages import page_names, page_path
 
 PROVIDERS = ("openai", "maritaca")
 RUN_KEYS = {"expect", "expect_stderr", "stdin", "env", "exit_code"} | {f"expect_{name}" for name in PROVIDERS}
@@ -116,9 +117,9 @@ def test_every_snippet_has_checks_and_is_shown(day: str) -> None:
     assert sorted(snippets - checks.keys()) == [], f"snippets of {day} without a run in checks.toml"
     assert sorted(checks.keys() - snippets) == [], f"runs in {day}'s checks.toml without a snippet"
     assert guide_path(day, DEFAULT_LANGUAGE).exists(), f"{day} has snippets but no guide"
-    guide = guide_path(day, DEFAULT_LANGUAGE).read_text(encoding="utf-8")
-    shown = {Path(path).stem for path in included_snippets(guide)}
-    assert sorted(snippets - shown) == [], f"snippets of {day} that its guide never includes"
+    pages = [page_path(day, name, DEFAULT_LANGUAGE).read_text(encoding="utf-8") for name in page_names(day)]
+    shown = {Path(path).stem for page in pages for path in included_snippets(page)}
+    assert sorted(snippets - shown) == [], f"snippets of {day} that no page of its guide includes"
     for name, day_runs in checks.items():
         for run in day_runs:
             assert set(run) <= RUN_KEYS, f"{day}/{name}: unknown keys {set(run) - RUN_KEYS}"

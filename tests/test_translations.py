@@ -17,6 +17,7 @@ from coursekit.guides import ROOT, guide_days, guide_path, headings, included_sn
 from coursekit.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from coursekit.manifest import load_course
 from coursekit.site_hooks import day_title
+from guide_pages import all_languages, extra_pages
 
 TRANSLATIONS = [lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
 HOME = {lang: ROOT / "modules" / ("index.md" if lang == DEFAULT_LANGUAGE else f"index.{lang}.md") for lang in LANGUAGES}
@@ -25,9 +26,10 @@ MIN_WORDS_TO_TRANSLATE = 8
 
 
 def pages() -> list[tuple[str, dict[str, Path]]]:
-    """Every translated page: the home page and each day's guide, by language."""
+    """Every translated page: the home page, each day's guide and its further pages, by language."""
     guides = [(day, {lang: guide_path(day, lang) for lang in LANGUAGES}) for day in guide_days()]
-    return [("home", HOME), *guides]
+    extras = [(f"{day}/{name}", all_languages(day, name)) for day, name in extra_pages()]
+    return [("home", HOME), *guides, *extras]
 
 
 PAGES = pages()
@@ -85,6 +87,15 @@ def test_guide_titles_match_the_manifest(lang: str) -> None:
         if day.slug in written:
             level, title = headings(guide_path(day.slug, lang).read_text(encoding="utf-8"))[0]
             assert (level, title) == (1, day_title(number, day.title, lang))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize(("day", "name"), extra_pages(), ids=[f"{day}/{name}" for day, name in extra_pages()])
+def test_further_pages_are_titled_by_their_day(day: str, name: str, lang: str) -> None:
+    """``# Day 3 · Other transports``: the reader always knows which day a page belongs to."""
+    number = [course_day.slug for course_day in load_course().days].index(day) + 1
+    level, title = headings(all_languages(day, name)[lang].read_text(encoding="utf-8"))[0]
+    assert level == 1 and title.startswith(f"{day_title(number, {lang: ''}, lang)}"), title
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
