@@ -19,7 +19,7 @@ import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,8 +42,8 @@ Texts = Mapping[str, str]
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _COURSE_KEYS = {"title", "cpu_limit", "wall_limit"}
 _DAY_KEYS = {"slug", "title"}
-_EXERCISE_KEYS = {"name", "points", "cpu_limit", "wall_limit", "scoring", "title", "hint"}
-_OPTIONAL_EXERCISE_KEYS = {"cpu_limit", "wall_limit", "scoring"}
+_EXERCISE_KEYS = {"name", "points", "cpu_limit", "wall_limit", "scoring", "title", "task", "hint", "more"}
+_OPTIONAL_EXERCISE_KEYS = {"cpu_limit", "wall_limit", "scoring", "task", "more"}
 
 
 def localized(texts: Texts, lang: str | None = None) -> str:
@@ -70,9 +70,14 @@ class Exercise:
     limits: Limits
     title: Texts
     hint: Texts
+    """The first hint: names the concept, and the mistake a failing check usually means."""
     root: Path
     all_or_nothing: bool = False
     """Points only when every test passes, instead of split over the exercise's tasks."""
+    task: Texts = field(default_factory=dict)
+    """The task statement, what ``coursekit task`` prints."""
+    more: Texts = field(default_factory=dict)
+    """The second hint, the code-level step (``coursekit hint --more``)."""
 
     def file_in(self, target: Path) -> Path:
         """This exercise's module inside a target root (exercises/, solutions/ or a student's folder)."""
@@ -281,6 +286,8 @@ class _Checker:
             where = f"[[exercises]] '{name}'" if isinstance(name, str) else f"[[exercises]] #{number}"
             title = self.texts(table, "title", where)
             hint = self.texts(table, "hint", where)
+            task = self.texts(table, "task", where)
+            more = self.texts(table, "more", where)
             points = table.get("points", 0)
             if "points" in table and (isinstance(points, bool) or not isinstance(points, int) or points <= 0):
                 self.problem("manifest_bad_points", where=where, value=points)
@@ -302,5 +309,6 @@ class _Checker:
             elif exercises and order[day] < order[exercises[-1].day]:
                 self.problem("manifest_out_of_order", where=where, day=day, previous=exercises[-1].name)
             else:
-                exercises.append(Exercise(name, day, stem, points, limits, title, hint, root, scoring == "all_or_nothing"))
+                exercises.append(Exercise(name, day, stem, points, limits, title, hint, root, scoring == "all_or_nothing",
+                                          {lang: text.strip() for lang, text in task.items()}, more))
         return exercises

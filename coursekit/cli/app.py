@@ -46,6 +46,7 @@ def entry(
 for command, name in [
     (student.status, "status"),
     (student.check, "check"),
+    (student.task, "task"),
     (student.hint, "hint"),
     (student.watch, "watch"),
     (student.reset, "reset"),

@@ -108,14 +108,39 @@ def write_json(path: Path, report: Report, lang: str) -> None:
 def hint(
     ctx: typer.Context,
     name: Annotated[str | None, typer.Argument(metavar=metavar("name"), show_default=False, help=help_text("hint_name"))] = None,
+    more: Annotated[bool, typer.Option("--more", help=help_text("hint_more"))] = False,
     lang: Lang = None,
 ) -> None:
-    """The exercise's hint in the student's language (the current exercise's, without a name)."""
+    """The exercise's hint in the student's language (the current exercise's, without a name).
+
+    The first hint names the concept; ``--more`` shows the code-level step.
+    """
     current = session(ctx, lang)
     exercise = current.one(name) if name else current.current()
     out = console()
     out.print(Text.assemble((exercise.name, "bold cyan"), " — ", localized(exercise.title, current.lang)))
     out.print(Text.assemble((t("cli.hint_label", current.lang) + " ", "bold yellow"), localized(exercise.hint, current.lang)))
+    if not exercise.more:
+        return
+    if more:
+        out.print(Text.assemble((t("cli.more_label", current.lang) + " ", "bold yellow"), localized(exercise.more, current.lang)))
+    else:
+        out.print(Text(t("cli.more_available", current.lang, command=f"{render.program()} hint {exercise.stem} --more"), style="dim"))
+
+
+def task(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(metavar=metavar("name"), show_default=False, help=help_text("hint_name"))] = None,
+    lang: Lang = None,
+) -> None:
+    """The exercise's task statement in the student's language (the current exercise's, without a name)."""
+    current = session(ctx, lang)
+    exercise = current.one(name) if name else current.current()
+    out = console()
+    out.print(Text.assemble((exercise.name, "bold cyan"), " — ", localized(exercise.title, current.lang)))
+    out.print(Text(t("cli.next_file", current.lang, path=render.display_path(exercise.file_in(current.workspace)))))
+    out.print()
+    out.print(Text(localized(exercise.task, current.lang) if exercise.task else t("cli.no_task", current.lang)))
 
 
 def solution(
