@@ -28,7 +28,7 @@ class GetWeather(BaseModel):
 
 
 def probe(layout: str, **fields) -> ProbeModel:
-    return ProbeModel(rules=ANSWERS, chunk_layout=layout, token_delay=0, **fields)
+    return ProbeModel(rules=ANSWERS, chunk_layout=layout, time_to_first_token=0.005, token_delay=0, **fields)
 
 
 def with_tools(model: ProbeModel):
