@@ -52,9 +52,11 @@ What each helper observes:
 - :func:`assert_incremental` the reader saw text before the model finished (and, with
   ``every_chunk=True``, each chunk before the next was produced). A :class:`Screen` behaves like
   a line-buffered terminal, so a missing ``flush=True`` is caught and named.
-- :func:`heartbeat` fails if the event loop stalled for more than :data:`MAX_LOOP_GAP` seconds.
+- :func:`heartbeat` fails if the event loop stalled for more than :data:`MAX_LOOP_GAP` seconds,
+  or was away from its selector most of the time in many short stalls (a blocking call per token).
 - :func:`assert_cancel_stops_model` cancels the student's task after the first chunk and checks
-  the model stopped: no chunk after the cancel, no stream left running or completed.
+  the model stopped: no chunk after the task ended, no stream left running or completed, and the
+  task itself ended cancelled (not with a value or another error).
 - :func:`assert_streams_overlap` two or more streams of one probe ran at the same time.
 - :func:`expect_model_error`, :func:`expect_error_handled`, :func:`assert_partial_text_kept`
   check the two ways an exercise can ask to treat an injected fault.
