@@ -13,7 +13,7 @@ Write the async generator ``token_events(model, prompt)`` and the endpoint in ``
    is the JSON ``{"text": chunk.text}`` and whose ids count up from ``"1"``:
    ``JSONServerSentEvent({"text": chunk.text}, event="token", id=str(number))``. Providers
    open and close the stream with empty chunks, which are skipped and not counted; a chunk
-   holding only a space or ``"\n"`` is text like any other;
+   holding only a space or a line break is text like any other;
 3. after the last token comes one ``done`` event with the JSON ``{"tokens": <how many>}``, so
    the client knows the answer is complete and not cut short;
 4. each event leaves when its chunk arrives: yield inside the loop, never collect first;
