@@ -723,3 +723,22 @@ def test_verify_the_real_course():
     result = subprocess.run([sys.executable, "-m", "coursekit", "verify"], capture_output=True, text=True,
                             timeout=280, cwd=REPO_ROOT, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_new_scaffolds_an_exercise_that_verify_reports_at_its_todo(course: Path):
+    result = run("new", "day1_basics/ex04_triple")
+    assert result.exit_code == 0, result.output
+    for path in ("exercises/day1_basics/ex04_triple.py", "solutions/day1_basics/ex04_triple.py",
+                 "tests/exercises/day1_basics/test_ex04_triple.py", "tests/corpus/day1_basics/ex04_triple"):
+        assert (course / path).exists(), path
+    manifest = tomllib.loads((course / "course.toml").read_text(encoding="utf-8"))
+    assert [entry["name"] for entry in manifest["exercises"]] == [
+        "day1_basics/ex01_add", "day1_basics/ex02_greet", "day1_basics/ex04_triple", "day2_more/ex03_double"]
+    verified = run("verify")
+    assert verified.exit_code == 1
+    mine = [line for line in verified.output.splitlines() if "ex04_triple" in line]
+    assert any("the solution does not pass" in line and "TODO" in line for line in mine), verified.output
+    assert any("needs at least 3 wrong" in line for line in mine), verified.output
+    assert not any("template" in line for line in mine), verified.output  # the template fails at its TODO, as it must
+    assert "already in course.toml" in assert_one_line_error(run("new", "day1_basics/ex04_triple"), 2)
+    assert "not an exercise name" in assert_one_line_error(run("new", "triple"), 2)

@@ -52,6 +52,7 @@ for command, name in [
     (student.reset, "reset"),
     (student.solution, "solution"),
     (authoring.verify, "verify"),
+    (authoring.new, "new"),
     (authoring.serve, "serve"),
     (authoring.notebooks, "notebooks"),
     (authoring.demo, "demo"),

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from coursekit.cli.errors import CourseCLIError
+from coursekit.cli.errors import CourseCLIError, CourseUsageError
 from coursekit.cli.help import help_text, metavar
 from coursekit.cli.options import Lang, session, value_not_an_option
 from coursekit.i18n import t
@@ -38,6 +38,26 @@ def verify(ctx: typer.Context, lang: Lang = None) -> None:
     if violations:
         raise CourseCLIError(t("cli.verify_failed", current.lang, count=len(violations)))
     out.print(Text(t("cli.verify_ok", current.lang, count=len(current.course.exercises)), style="green"))
+
+
+def new(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(metavar=metavar("name"), help=help_text("new_name"))],
+    lang: Lang = None,
+) -> None:
+    """Scaffold an exercise: template, solution, test, corpus folder and manifest entry."""
+    from coursekit.cli.render import display_path, program
+    from coursekit.scaffold import ScaffoldError, scaffold
+
+    current = session(ctx, lang)
+    try:
+        written = scaffold(name, current.course, current.lang)
+    except ScaffoldError as error:
+        raise CourseUsageError(str(error)) from None
+    out = Console(highlight=False)
+    for path in written:
+        out.print(Text(t("authoring.new_written", current.lang, path=display_path(path))))
+    out.print(Text(t("authoring.new_next", current.lang, command=f"{program()} verify"), style="bold"))
 
 
 def serve(
