@@ -59,8 +59,19 @@ def snippet_days(root: Path = ROOT) -> list[str]:
 
 def guide_path(day: str, lang: str, root: Path = ROOT) -> Path:
     """``index.md`` for the default language, ``index.<lang>.md`` for the others."""
-    name = "index.md" if lang == DEFAULT_LANGUAGE else f"index.{lang}.md"
-    return root / "modules" / day / name
+    return page_path(day, "index", lang, root)
+
+
+def page_names(day: str, root: Path = ROOT) -> list[str]:
+    """A day's pages, ``index`` first, then any further ones (``transports.md``), by English file name."""
+    others = sorted(path.stem for path in (root / "modules" / day).glob("*.md") if "." not in path.stem)
+    return ["index", *(name for name in others if name != "index")]
+
+
+def page_path(day: str, name: str, lang: str, root: Path = ROOT) -> Path:
+    """``<name>.md`` for the default language, ``<name>.<lang>.md`` for the others."""
+    suffix = "" if lang == DEFAULT_LANGUAGE else f".{lang}"
+    return root / "modules" / day / f"{name}{suffix}.md"
 
 
 def notebook_path(day: str, lang: str, root: Path = ROOT) -> Path:

@@ -1,4 +1,4 @@
-"""Generate ``notebooks/<lang>/<day>.ipynb`` from each guide and its snippets.
+"""Generate ``notebooks/<lang>/<day>.ipynb`` from each day's pages (the guide, then any others) and snippets.
 
 ``coursekit notebooks`` (or ``make notebooks``) rewrites every notebook; ``--check``
 only reports the ones that differ, which is what the test suite runs. Prose cells come from the
@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from coursekit.guides import ROOT, Snippet, guide_days, guide_path, notebook_path, read_guide
+from coursekit.guides import ROOT, Snippet, guide_days, guide_path, notebook_path, page_names, page_path, read_guide
 from coursekit.i18n import LANGUAGES
 
 SKIP_EXECUTION = "skip-execution"
@@ -62,9 +62,12 @@ def build_notebooks(check: bool = False, root: Path = ROOT) -> list[Path]:
 
 
 def notebook_for(day: str, lang: str, root: Path = ROOT) -> NotebookNode:
-    """The notebook of one day in one language: the guide's prose and its snippets, in order."""
+    """The notebook of one day in one language: every page's prose and snippets, in order."""
     guide = guide_path(day, lang, root)
-    blocks = read_guide(guide.read_text(encoding="utf-8"), source=str(guide.relative_to(root)))
+    blocks = []
+    for name in page_names(day, root):
+        page = page_path(day, name, lang, root)
+        blocks += read_guide(page.read_text(encoding="utf-8"), source=str(page.relative_to(root)))
     cells = []
     for index, block in enumerate(blocks):
         cell_id = f"cell-{index:02d}"

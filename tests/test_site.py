@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.guides import ROOT, guide_days, headings, included_snippets
+from coursekit.guides import ROOT, guide_days, headings, included_snippets, page_names, page_path
 from coursekit.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from coursekit.manifest import load_course
 from coursekit.site_hooks import day_title
-from guide_pages import extra_pages, page_names, page_path
+from guide_pages import extra_pages
 
 PAGES = [pytest.param(day, lang, id=f"{lang}/{day}") for day in guide_days() for lang in LANGUAGES]
 #: Every page of every guide: (day, page name, lang); a page ``name`` is built as ``<day>/<name>/``.

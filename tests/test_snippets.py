@@ -30,10 +30,9 @@ import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 
 from coursekit import FakeStreamingChatModel
-from coursekit.guides import ROOT, guide_path, included_snippets, snippet_days, snippet_files
+from coursekit.guides import ROOT, guide_path, included_snippets, page_names, page_path, snippet_days, snippet_files
 from coursekit.i18n import DEFAULT_LANGUAGE
 from coursekit.openai_stub import serve_openai_stub
-from guide_pages import page_names, page_path
 
 PROVIDERS = ("openai", "maritaca")
 RUN_KEYS = {"expect", "expect_stderr", "stdin", "env", "exit_code"} | {f"expect_{name}" for name in PROVIDERS}
