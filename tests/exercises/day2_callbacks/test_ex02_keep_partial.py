@@ -76,14 +76,15 @@ def test_keeps_the_error_of_a_broken_stream(exercise, layout):
 
 
 @pytest.mark.task(3)
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
 @pytest.mark.parametrize("error_after", [1, 4])
-def test_keeps_the_partial_text(exercise, error_after):
+def test_keeps_the_partial_text(exercise, error_after, layout):
     """Keeps the text that arrived before the failure
 
     pt: Guarda o texto que chegou antes da falha
     id: Menyimpan teks yang sudah tiba sebelum kegagalan
     """
-    probe, answer = streamed(exercise, error_after=error_after)
+    probe, answer = streamed(exercise, error_after=error_after, chunk_layout=layout)
     assert_partial_text_kept(answer.text, probe)
     assert answer.text == probe.record.text, t("day2_callbacks.tokens_mismatch")
 
