@@ -47,6 +47,23 @@ class Snippet:
     path: str
 
 
+#: Where a guide lists its day's exercises: the site and the notebooks put the manifest's list here.
+EXERCISES_MARKER = "<!-- day-exercises -->"
+
+
+def exercise_list(day: str, lang: str, root: Path = ROOT) -> str:
+    """The day's exercises from course.toml, as a numbered Markdown list in ``lang``."""
+    from coursekit.manifest import load_course  # the manifest is read only where a list is wanted
+
+    exercises = [exercise for exercise in load_course(root).exercises if exercise.day == day]
+    return "\n".join(f"{number}. **`{exercise.stem}`**: {exercise.title[lang]}" for number, exercise in enumerate(exercises, start=1))
+
+
+def with_exercise_list(markdown: str, day: str, lang: str, root: Path = ROOT) -> str:
+    """``markdown`` with its exercises marker replaced by the list, as readers see it."""
+    return markdown.replace(EXERCISES_MARKER, exercise_list(day, lang, root)) if EXERCISES_MARKER in markdown else markdown
+
+
 def guide_days(root: Path = ROOT) -> list[str]:
     """The days that have a guide, in course order (the folder names sort that way)."""
     return sorted(path.parent.name for path in (root / "modules").glob("*/index.md"))

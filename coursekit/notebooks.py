@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from coursekit.guides import ROOT, Snippet, guide_days, guide_path, notebook_path, page_names, page_path, read_guide
+from coursekit.guides import ROOT, Snippet, guide_days, guide_path, notebook_path, page_names, page_path, read_guide, with_exercise_list
 from coursekit.i18n import LANGUAGES
 
 SKIP_EXECUTION = "skip-execution"
@@ -67,7 +67,8 @@ def notebook_for(day: str, lang: str, root: Path = ROOT) -> NotebookNode:
     blocks = []
     for name in page_names(day, root):
         page = page_path(day, name, lang, root)
-        blocks += read_guide(page.read_text(encoding="utf-8"), source=str(page.relative_to(root)))
+        text = with_exercise_list(page.read_text(encoding="utf-8"), day, lang, root)
+        blocks += read_guide(text, source=str(page.relative_to(root)))
     cells = []
     for index, block in enumerate(blocks):
         cell_id = f"cell-{index:02d}"

@@ -12,8 +12,9 @@ so that a student opens one folder in Jupyter. Three small jobs make that one si
    static-i18n understands, so each language gets its page and the language switcher links
    them. The files are added before static-i18n sorts languages; once it has rebuilt them, each
    page is pointed back at the real notebook.
-3. **The manifest names the days**: the home page's ``<!-- course-days -->`` marker becomes the
-   list of days from ``course.toml``, and each day's section in the navigation gets its title.
+3. **The manifest names the days and exercises**: the home page's ``<!-- course-days -->`` marker
+   becomes the list of days from ``course.toml``, each day's section in the navigation gets its
+   title, and a guide's ``<!-- day-exercises -->`` marker becomes its day's exercises.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from coursekit.guides import ROOT, guide_days, notebook_path
+from coursekit.guides import EXERCISES_MARKER, ROOT, guide_days, notebook_path, with_exercise_list
 from coursekit.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from coursekit.manifest import load_course
 
@@ -67,9 +68,12 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    if DAYS_MARKER not in markdown:
-        return markdown
-    return markdown.replace(DAYS_MARKER, days_list(_current_language(config)))
+    lang = _current_language(config)
+    if DAYS_MARKER in markdown:
+        markdown = markdown.replace(DAYS_MARKER, days_list(lang))
+    if EXERCISES_MARKER in markdown:
+        markdown = with_exercise_list(markdown, page.file.src_uri.split("/", 1)[0], lang)
+    return markdown
 
 
 def days_list(lang: str) -> str:

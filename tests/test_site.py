@@ -108,6 +108,15 @@ def test_language_switcher_links_the_translations(site: Path, day: str, lang: st
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def test_guides_list_their_exercises_from_the_manifest(site: Path, lang: str) -> None:
+    course = load_course()
+    for day in guide_days():
+        shown = text_of(page(site, lang, day))
+        for exercise in (exercise for exercise in course.exercises if exercise.day == day):
+            assert f"{exercise.stem}: {exercise.title[lang]}" in shown, (day, exercise.stem)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_home_page_lists_the_days_of_the_manifest(site: Path, lang: str) -> None:
     home = text_of(page(site, lang))
     written = set(guide_days())

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from coursekit.guides import ROOT, guide_days, guide_path, headings, included_snippets
+from coursekit.guides import EXERCISES_MARKER, ROOT, guide_days, guide_path, headings, included_snippets
 from coursekit.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from coursekit.manifest import load_course
 from coursekit.site_hooks import day_title
@@ -100,8 +100,7 @@ def test_further_pages_are_titled_by_their_day(day: str, name: str, lang: str) -
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("day", guide_days())
-def test_exercise_list_follows_the_manifest(day: str, lang: str) -> None:
-    """A guide's numbered list of exercises names the manifest's exercises of its day, in order."""
-    listed = re.findall(r"^\d+\. \*\*`(ex\d\d_\w+)`\*\*", guide_path(day, lang).read_text(encoding="utf-8"), re.M)
-    expected = [exercise.name.split("/", 1)[1] for exercise in load_course().exercises if exercise.day == day]
-    assert listed == expected
+def test_a_day_with_exercises_lists_them_from_the_manifest(day: str, lang: str) -> None:
+    """The list is generated (site hook, notebooks): a guide only marks where it goes."""
+    has_exercises = any(exercise.day == day for exercise in load_course().exercises)
+    assert (EXERCISES_MARKER in guide_path(day, lang).read_text(encoding="utf-8")) == has_exercises
