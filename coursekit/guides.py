@@ -20,7 +20,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from coursekit.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from coursekit.i18n import DEFAULT_LANGUAGE
 
 #: The repository: coursekit is installed in editable mode, so this is the working tree.
 ROOT = Path(__file__).resolve().parent.parent

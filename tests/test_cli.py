@@ -667,7 +667,7 @@ def write_guide(course: Path) -> None:
     (course / "modules" / "day1_basics" / "snippets").mkdir(parents=True)
     (course / "modules" / "day1_basics" / "snippets" / "hello.py").write_text('print("hi")\n', encoding="utf-8")
     for name in ("index.md", "index.pt.md", "index.id.md"):
-        guide = f'# Day 1\n\n```python\n--8<-- "modules/day1_basics/snippets/hello.py"\n```\n'
+        guide = '# Day 1\n\n```python\n--8<-- "modules/day1_basics/snippets/hello.py"\n```\n'
         (course / "modules" / "day1_basics" / name).write_text(guide, encoding="utf-8")
 
 

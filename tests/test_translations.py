@@ -7,7 +7,6 @@ translated. A day's title also has to match the manifest, which names the day on
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
