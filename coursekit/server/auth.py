@@ -36,9 +36,13 @@ class TokenService:
         return self._settings.token_ttl_seconds
 
     def credentials_match(self, username: str, password: str) -> bool:
-        """Both fields are always compared, so a wrong username takes as long as a wrong password."""
-        username_ok = hmac.compare_digest(username.encode(), self._settings.username.encode())
-        password_ok = hmac.compare_digest(password.encode(), self._settings.password.encode())
+        """Both fields are always compared, so a wrong username takes as long as a wrong password.
+
+        ``surrogatepass``: JSON may carry a lone surrogate ("\\ud800"), which plain UTF-8 cannot
+        encode; such a field simply does not match, and the client gets a 401, not a 500.
+        """
+        username_ok = hmac.compare_digest(username.encode(errors="surrogatepass"), self._settings.username.encode())
+        password_ok = hmac.compare_digest(password.encode(errors="surrogatepass"), self._settings.password.encode())
         return username_ok & password_ok
 
     def issue(self, username: str) -> str:

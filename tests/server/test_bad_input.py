@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -139,3 +140,17 @@ def test_the_documented_limits_are_the_ones_enforced():
         text = " ".join(document.read_text(encoding="utf-8").split())  # prose wraps anywhere
         assert f" {MAX_PROMPT_CHARS} " in text, f"{document.name} does not state the prompt limit"
         assert f" {MAX_BODY_BYTES // 1024} KiB" in text, f"{document.name} does not state the body limit"
+
+
+@pytest.mark.parametrize("field", ["username", "password"])
+def test_a_lone_surrogate_in_a_login_field_is_a_401_not_a_500(serve, field):
+    url = serve()
+    body = {"username": "admin", "password": "admin123", field: "\ud800"}
+    raw = json.dumps(body).encode()  # ensure_ascii keeps the lone surrogate as the escape \ud800
+    assert_json_error(httpx.post(f"{url}/login", content=raw, headers=JSON), 401, "wrong_credentials")
+
+
+def test_a_lone_surrogate_in_a_prompt_is_a_422(serve, auth):
+    url = serve()
+    response = httpx.post(f"{url}/api/generate", content=b'{"prompt": "hi \\ud800"}', headers={**auth(url), **JSON})
+    assert_json_error(response, 422, "invalid_request")
