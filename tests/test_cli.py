@@ -27,10 +27,10 @@ from coursekit.cli import app
 from coursekit.cli.errors import language_in_argv
 from coursekit.cli.watch import ExerciseWatcher, observing, watch_folder
 from coursekit.grading.sandbox import bwrap_works
-from coursekit.i18n import LANGUAGES
+from coursekit.i18n import LANGUAGES, catalogue_files
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-CATALOGUES = sorted((REPO_ROOT / "coursekit" / "i18n").glob("*.toml"))
+CATALOGUES = [path for _, path in catalogue_files()]
 WIDE = {"COLUMNS": "200"}  # Rich would otherwise wrap tables at 80 columns in the runner
 
 COURSE_TOML = '''
@@ -165,7 +165,7 @@ def placeholders(text: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
 
 
-@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda path: path.name)
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda path: path.relative_to(REPO_ROOT).as_posix())
 def test_every_message_exists_in_every_language_with_the_same_placeholders(catalogue: Path):
     messages = tomllib.loads(catalogue.read_text(encoding="utf-8"))
     assert messages, f"{catalogue.name} is empty"

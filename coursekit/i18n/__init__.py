@@ -1,9 +1,11 @@
-"""Messages of the CLI, the grader and the test helpers in English, Portuguese and Indonesian.
+"""Messages of the CLI, the grader, the test helpers and each day's exercises in en, pt and id.
 
 Each ``*.toml`` file beside this module is one catalogue; its keys are reached as
-``"<file stem>.<key>"``, e.g. ``t("grading.timeout", seconds=10)``. Every key carries all three
-languages; ``tests/test_i18n.py`` fails when one is missing, so no student ever meets a
-message in a language they did not choose.
+``"<file stem>.<key>"``, e.g. ``t("grading.timeout", seconds=10)``. A day's exercise messages
+live with its tests, in ``tests/exercises/<day>/messages.toml``, reached as ``"<day>.<key>"``: a
+new day adds its own file and touches nothing in the package. Every key carries all three
+languages; ``tests/test_cli.py`` fails when one is missing, so no student ever meets a message
+in a language they did not choose.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("en", "pt", "id")
+#: The course repository (coursekit is installed editable), and where its days keep their messages.
+COURSE_ROOT = Path(__file__).resolve().parents[2]
+DAY_MESSAGES = "tests/exercises/*/messages.toml"
 DEFAULT_LANGUAGE = "en"
 
 
@@ -22,10 +27,17 @@ DEFAULT_LANGUAGE = "en"
 def catalogue() -> dict[str, dict[str, str]]:
     """All messages, keyed ``"<domain>.<key>"`` then by language."""
     messages: dict[str, dict[str, str]] = {}
-    for path in sorted(Path(__file__).parent.glob("*.toml")):
+    for domain, path in catalogue_files():
         for key, texts in tomllib.loads(path.read_text(encoding="utf-8")).items():
-            messages[f"{path.stem}.{key}"] = texts
+            messages[f"{domain}.{key}"] = texts
     return messages
+
+
+def catalogue_files() -> list[tuple[str, Path]]:
+    """``(domain, file)`` of every catalogue: the package's, then each day's beside its tests."""
+    package = [(path.stem, path) for path in sorted(Path(__file__).parent.glob("*.toml"))]
+    days = [(path.parent.name, path) for path in sorted(COURSE_ROOT.glob(DAY_MESSAGES))]
+    return package + days
 
 
 def normalize_language(value: str | None) -> str | None:
