@@ -35,6 +35,7 @@ from coursekit.errors import FakeModelError, RateLimitError, StreamInterruptedEr
 from coursekit.fake_model import FakeStreamingChatModel
 from coursekit.i18n import t
 from coursekit.server.background import BackgroundServer
+from coursekit.sse import sse_frame
 
 
 class ChatMessage(BaseModel):
@@ -138,7 +139,7 @@ class _Envelope:
 
 async def _sse_events(
     envelope: _Envelope, chunks: AsyncIterator[AIMessageChunk], include_usage: bool
-) -> AsyncIterator[str]:
+) -> AsyncIterator[bytes]:
     """OpenAI's stream: an opening delta, content or tool-call deltas, a finish chunk, maybe usage, [DONE].
 
     It reads what each chunk carries, not where, so the fake's ``chunk_layout`` does not change
@@ -169,11 +170,11 @@ async def _sse_events(
             yield _sse(envelope.chunk({}, finish_reason))
         if include_usage and chunk.usage_metadata:
             yield _sse(envelope.usage_chunk(chunk))
-    yield "data: [DONE]\n\n"
+    yield sse_frame("[DONE]", newline="\n")
 
 
-def _sse(payload: dict[str, Any]) -> str:
-    return f"data: {json.dumps(payload, ensure_ascii=False)}\n\n"
+def _sse(payload: dict[str, Any]) -> bytes:
+    return sse_frame(json.dumps(payload, ensure_ascii=False), newline="\n")
 
 
 async def _prepend(first: AIMessageChunk, rest: AsyncIterator[AIMessageChunk]) -> AsyncIterator[AIMessageChunk]:

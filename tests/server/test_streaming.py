@@ -8,10 +8,11 @@ import json
 import httpx
 import pytest
 from httpx_sse import aconnect_sse, connect_sse
-from sse_starlette import JSONServerSentEvent
+from sse_starlette import JSONServerSentEvent, ServerSentEvent
 
 from coursekit.replies import tokenize
 from coursekit.server.streaming import token_frame
+from coursekit.sse import sse_frame
 from coursekit.testing import ProbeModel, Received, assert_incremental
 
 ANSWER = "Server-Sent Events push each token to the browser as soon as the model writes it, over one response."
@@ -126,3 +127,9 @@ def test_token_frames_are_the_bytes_sse_starlette_would_write(text: str) -> None
     expected = JSONServerSentEvent({"text": text}, event="token", id="12").encode()
     assert token_frame(text, 12) == expected
     assert expected.count(b"\r\n\r\n") == 1 and expected.endswith(b"\r\n\r\n")
+
+
+@pytest.mark.parametrize(("data", "event", "id"), [("one", None, None), ("two\nlines", "note", 3), ("", "done", None), ("a\r\nb", None, "x")])
+def test_the_course_encoder_writes_what_sse_starlette_writes(data: str, event: str | None, id: int | str | None) -> None:
+    """One encoder for the server and the stub, the same bytes as the library's."""
+    assert sse_frame(data, event=event, id=id) == ServerSentEvent(data=data, event=event, id=None if id is None else str(id)).encode()
