@@ -4,7 +4,7 @@ from typing import Any
 
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import BaseMessage
-from langchain_core.outputs import ChatGenerationChunk, LLMResult
+from langchain_core.outputs import LLMResult
 
 from coursekit import FakeStreamingChatModel, StreamInterruptedError
 
@@ -19,14 +19,16 @@ class Narrator(BaseCallbackHandler):
         model_name = kwargs["invocation_params"]["model_name"]
         print(f"start: {len(messages[0])} message(s) to {model_name}")
 
-    def on_llm_new_token(self, token: str, *, chunk: ChatGenerationChunk | None = None, **kwargs: Any) -> None:
+    def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
         # Sync code passes `token` by keyword (token=...), so keep that exact parameter name.
-        last = chunk is not None and chunk.message.chunk_position == "last"
-        print(f"token: {token!r}" + ("  (last chunk)" if last else ""))
+        # '' comes for the chunk that opens the stream and for chunks that carry only metadata.
+        print(f"token: {token!r}" + ("" if token else "  (no text: opening or metadata-only chunk)"))
 
     def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        # The message LangChain merged from the chunks: it has the metadata, whichever chunk carried it.
         message = response.generations[0][0].message
-        print(f"end: {message.text!r}, usage={message.usage_metadata}")
+        finish_reason = message.response_metadata.get("finish_reason")
+        print(f"end: {message.text!r}, finish_reason={finish_reason!r}, usage={message.usage_metadata}")
 
     def on_llm_error(self, error: BaseException, **kwargs: Any) -> None:
         # Fires instead of on_llm_end; the exception then reaches the caller as usual.

@@ -25,7 +25,7 @@ class StreamTimer(BaseCallbackHandler):
 
     def on_llm_new_token(self, token: str, **kwargs: Any) -> None:
         if not token:
-            return  # an empty chunk opens the stream or carries metadata: it is not a token
+            return  # an empty chunk opens the stream or carries only metadata: not a token
         if self.tokens == 0:
             self.first_token_at = time.perf_counter()
         self.tokens += 1
