@@ -14,12 +14,15 @@ import hashlib
 import json
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from coursekit.grading.results import ExerciseResult
 
 CACHE_FILE = Path(".coursekit") / "results-cache.json"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 NOT_STARTED = "todo"
 PASS = "pass"  # the grader's status of a test or exercise that passes (results.json, Exercism v3)
 
@@ -49,14 +52,21 @@ class ResultCache:
             return {}
         return data.get("exercises", {})
 
-    def get(self, name: str, key: str) -> dict[str, Any] | None:
-        """The result of ``name`` graded at fingerprint ``key``, or None."""
+    def get(self, name: str, key: str) -> ExerciseResult | None:
+        """The result of ``name`` graded at fingerprint ``key``, or None (also for an entry it cannot read)."""
         entry = self.entries.get(name)
-        return entry["result"] if entry and entry.get("fingerprint") == key else None
+        if not entry or entry.get("fingerprint") != key:
+            return None
+        from coursekit.grading.results import ExerciseResult  # on use: status without grading skips pytest
 
-    def put(self, name: str, key: str, result: Mapping[str, Any]) -> None:
+        try:
+            return ExerciseResult.from_fields(entry["result"])
+        except (KeyError, TypeError):
+            return None
+
+    def put(self, name: str, key: str, result: ExerciseResult) -> None:
         """Remember ``result`` for ``name`` at fingerprint ``key`` (call :meth:`save` to persist)."""
-        self.entries[name] = {"fingerprint": key, "result": dict(result)}
+        self.entries[name] = {"fingerprint": key, "result": asdict(result)}
 
     def save(self) -> None:
         """Write the cache atomically, so an interrupted run never leaves half a file."""
@@ -107,6 +117,10 @@ class ExerciseProgress:
     @property
     def passed(self) -> bool:
         return self.status == PASS
+
+    @classmethod
+    def of(cls, day: str, result: ExerciseResult) -> ExerciseProgress:
+        return cls(result.name, day, result.status, result.score, result.max_score)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Rich output of the student loop: the check table, the progress table, hints and solutions.
 
-Everything here takes plain data (the grader's ``results.json`` dict, :class:`ExerciseProgress`)
-and a :class:`~rich.console.Console`, so the same rendering serves ``check``, ``watch`` and
-``status`` and can be tested by reading what was printed.
+Everything here takes the grader's result objects (:class:`~coursekit.grading.Report`,
+:class:`~coursekit.grading.ExerciseResult`) or :class:`ExerciseProgress` and a
+:class:`~rich.console.Console`, so the same rendering serves ``check``, ``watch`` and ``status``
+and can be tested by reading what was printed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import shutil
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.padding import Padding
@@ -24,7 +25,7 @@ from coursekit.i18n import t
 from coursekit.manifest import Course, localized
 
 if TYPE_CHECKING:
-    from coursekit.grading import ExerciseResult
+    from coursekit.grading import ExerciseResult, Report, TestResult
 
 # How each grader status looks; unknown statuses are shown as they come, never hidden.
 STATUS_STYLES = {
@@ -50,9 +51,7 @@ def points_text(score: float, max_score: float) -> str:
     return f"{score:g}/{max_score:g}"
 
 
-def render_check(
-    console: Console, results: Mapping[str, Any], hints: Mapping[str, str], files: Mapping[str, str], lang: str
-) -> None:
+def render_check(console: Console, report: Report, hints: Mapping[str, str], files: Mapping[str, str], lang: str) -> None:
     """The table of graded exercises, then each failure's file, test messages and hint, then the score.
 
     ``hints`` maps exercise names to their hint already in ``lang``; ``files`` to the graded file.
@@ -62,56 +61,56 @@ def render_check(
     table.add_column(t("cli.column_status", lang), no_wrap=True)
     table.add_column(t("cli.column_tests", lang), justify="right", no_wrap=True)
     table.add_column(t("cli.column_points", lang), justify="right", no_wrap=True)
-    for exercise in results["exercises"]:
-        table.add_row(exercise["name"], status_text(exercise["status"], lang), tests_text(exercise["tests"]),
-                      points_text(exercise["score"], exercise["max_score"]))
+    for exercise in report.exercises:
+        table.add_row(exercise.name, status_text(exercise.status, lang), tests_text(exercise.tests),
+                      points_text(exercise.score, exercise.max_score))
     console.print(table)
-    for exercise in results["exercises"]:
-        if exercise["status"] != PASS:
-            render_failure(console, exercise, hints.get(exercise["name"], ""), files.get(exercise["name"], ""), lang)
-    every_test = [test for exercise in results["exercises"] for test in exercise["tests"]]
-    console.print(Text(t("cli.score", lang, score=points_text(results["score"], results["max_score"]),
+    for exercise in report.exercises:
+        if exercise.status != PASS:
+            render_failure(console, exercise, hints.get(exercise.name, ""), files.get(exercise.name, ""), lang)
+    every_test = [test for exercise in report.exercises for test in exercise.tests]
+    console.print(Text(t("cli.score", lang, score=points_text(report.score, report.max_score),
                          tests=tests_text(every_test)), style="bold"))
 
 
-def tests_text(tests: Sequence[Mapping[str, Any]]) -> str:
+def tests_text(tests: Sequence[TestResult]) -> str:
     """``5/6``: the tests that passed, of all the tests."""
-    return f"{sum(test['status'] == PASS for test in tests)}/{len(tests)}"
+    return f"{sum(test.status == PASS for test in tests)}/{len(tests)}"
 
 
-def render_failure(console: Console, exercise: Mapping[str, Any], hint: str, file: str, lang: str) -> None:
+def render_failure(console: Console, exercise: ExerciseResult, hint: str, file: str, lang: str) -> None:
     """What went wrong in one exercise: its file, its own message, each failing test, and the hint."""
     console.print()
     console.print(Text.assemble(
-        status_text(exercise["status"], lang), " ", Text(exercise["name"], style="bold"), (f"  {file}" if file else "", "cyan")
+        status_text(exercise.status, lang), " ", Text(exercise.name, style="bold"), (f"  {file}" if file else "", "cyan")
     ))
-    summary = exercise.get("message") or ""
+    summary = exercise.message or ""
     if summary:
         console.print(indented(Text(summary), 2))
-    for test in failing_tests(exercise.get("tests", [])):
-        console.print(indented(Text.assemble("• ", (test["name"], "bold")), 2))
-        message = test.get("message") or ""
+    for test in failing_tests(exercise.tests):
+        console.print(indented(Text.assemble("• ", (test.name, "bold")), 2))
+        message = test.message or ""
         if message and message not in summary:  # a timeout or a missing file is already said above
             console.print(indented(Text(message), 4))
-        output = tail(test.get("output") or "", OUTPUT_TAIL_LINES)
+        output = tail(test.output or "", OUTPUT_TAIL_LINES)
         if output and output.strip() != message.strip():
             console.print(indented(Text(output, style="dim"), 4))
     if hint:
         console.print(indented(Text.assemble((t("cli.hint_label", lang) + " ", "bold yellow"), hint), 2))
 
 
-def render_exercise(console: Console, exercise: Mapping[str, Any], hint: str, file: str, lang: str) -> None:
+def render_exercise(console: Console, exercise: ExerciseResult, hint: str, file: str, lang: str) -> None:
     """One graded exercise without the table (what ``watch`` prints after each save)."""
-    if exercise["status"] == PASS:
-        points = points_text(exercise["score"], exercise["max_score"])
-        console.print(Text.assemble(status_text(PASS, lang), " ", (exercise["name"], "bold"), f"  {points}"))
+    if exercise.status == PASS:
+        points = points_text(exercise.score, exercise.max_score)
+        console.print(Text.assemble(status_text(PASS, lang), " ", (exercise.name, "bold"), f"  {points}"))
     else:
         render_failure(console, exercise, hint, file, lang)
 
 
-def failing_tests(tests: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def failing_tests(tests: Iterable[TestResult]) -> list[TestResult]:
     """The tests worth showing: the ones that failed, errored or timed out."""
-    return [test for test in tests if test.get("status") in FAILED_TEST_STATUSES]
+    return [test for test in tests if test.status in FAILED_TEST_STATUSES]
 
 
 def tail(text: str, lines: int) -> str:

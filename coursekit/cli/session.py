@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from coursekit.cli.errors import CourseCLIError, CourseUsageError
 from coursekit.cli.progress import (
@@ -27,7 +27,7 @@ from coursekit.manifest import MANIFEST_NAME, REPO_ROOT, Course, CourseError, Ex
 
 if TYPE_CHECKING:
     from coursekit.cli.render import GradingReporter
-    from coursekit.grading import Report
+    from coursekit.grading import ExerciseResult, Report
 
 def find_root(start: Path) -> Path:
     """The nearest folder from ``start`` upwards holding ``course.toml``; else this repository."""
@@ -73,8 +73,11 @@ class Session:
 
     def current(self) -> Exercise:
         """The exercise a student is on: the first one that has not passed, judged from the cache only."""
-        return next((exercise for exercise in self.course.exercises
-                     if (self.cached_result(exercise) or {}).get("status") != PASS), self.course.exercises[-1])
+        return next((exercise for exercise in self.course.exercises if not self._cached_pass(exercise)), self.course.exercises[-1])
+
+    def _cached_pass(self, exercise: Exercise) -> bool:
+        cached = self.cached_result(exercise)
+        return cached is not None and cached.status == PASS
 
     def one(self, query: str) -> Exercise:
         """Exactly one exercise: commands like ``hint`` refuse a day or an ambiguous prefix."""
@@ -130,43 +133,38 @@ class Session:
         if reporter is not None and report.provenance is not None:
             reporter.graded_in(report.provenance.sandbox, asked=sandbox)
         if target == self.workspace:
-            by_name = {exercise.name: exercise for exercise in exercises}
-            for result in report.to_dict()["exercises"]:
+            for exercise, result in zip(exercises, report.exercises, strict=True):
                 # A file saved again while it was being graded keeps no result: those bytes were not graded.
-                if fingerprint(self.grade_inputs(by_name[result["name"]], target)) == keys[result["name"]]:
-                    self.cache.put(result["name"], keys[result["name"]], result)
+                if fingerprint(self.grade_inputs(exercise, target)) == keys[exercise.name]:
+                    self.cache.put(exercise.name, keys[exercise.name], result)
             self.cache.save()
         return report
 
-    def cached_result(self, exercise: Exercise) -> dict[str, Any] | None:
+    def cached_result(self, exercise: Exercise) -> ExerciseResult | None:
         """The remembered result of the student's exercise, only if graded at its current bytes."""
         key = fingerprint(self.grade_inputs(exercise, self.workspace))
         return self.cache.get(exercise.name, key)
 
     def passes(self, exercise: Exercise, reporter: GradingReporter | None = None) -> bool:
         """Whether the student's exercise passes as it is now: from the cache, else graded now."""
-        result = self.cached_result(exercise) or self.grade([exercise], self.workspace, reporter).to_dict()["exercises"][0]
-        return result["status"] == PASS
+        result = self.cached_result(exercise) or self.grade([exercise], self.workspace, reporter).exercises[0]
+        return result.status == PASS
 
     def progress(self, reporter: GradingReporter | None = None) -> list[ExerciseProgress]:
         """Every exercise's standing, grading only what changed since it was last graded."""
         exercises = self.course.exercises
         files = {exercise.name: exercise.file_in(self.workspace) for exercise in exercises}
         fresh_templates = untouched(files.values(), committed_blob_ids(self.root, self.workspace))
-        known: dict[str, dict[str, Any]] = {}
+        known: dict[str, ExerciseProgress] = {}
         stale = []
         for exercise in exercises:
             if files[exercise.name] in fresh_templates:
-                known[exercise.name] = {"status": NOT_STARTED, "score": 0, "max_score": exercise.points}
+                known[exercise.name] = ExerciseProgress(exercise.name, exercise.day, NOT_STARTED, 0, exercise.points)
             elif cached := self.cached_result(exercise):
-                known[exercise.name] = cached
+                known[exercise.name] = ExerciseProgress.of(exercise.day, cached)
             else:
                 stale.append(exercise)
         if stale:
-            graded = self.grade(stale, self.workspace, reporter).to_dict()["exercises"]
-            known.update((result["name"], result) for result in graded)
-        return [
-            ExerciseProgress(exercise.name, exercise.day, known[exercise.name]["status"],
-                             known[exercise.name]["score"], known[exercise.name]["max_score"])
-            for exercise in exercises
-        ]
+            graded = self.grade(stale, self.workspace, reporter).exercises
+            known.update((exercise.name, ExerciseProgress.of(exercise.day, result)) for exercise, result in zip(stale, graded, strict=True))
+        return [known[exercise.name] for exercise in exercises]

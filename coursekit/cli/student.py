@@ -74,13 +74,12 @@ def check(
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     elif json_file is not None:
         write_json(Path(json_file), report, current.lang)
-    results = report.to_dict()
     hints = {exercise.name: localized(exercise.hint, current.lang) for exercise in exercises}
     files = {exercise.name: render.display_path(exercise.file_in(folder)) for exercise in exercises}
-    render.render_check(out, results, hints, files, current.lang)
+    render.render_check(out, report, hints, files, current.lang)
     if json_file not in (None, "-"):
         out.print(Text(t("cli.json_written", current.lang, path=render.display_path(Path(json_file)))))
-    raise typer.Exit(0 if all(result["status"] == PASS for result in results["exercises"]) else 1)
+    raise typer.Exit(0 if all(result.status == PASS for result in report.exercises) else 1)
 
 
 def one_target(values: list[str] | None, lang: str) -> str | None:
@@ -228,14 +227,14 @@ def exercise_watcher(current: Session, out: Console, start: str) -> ExerciseWatc
     def check_one(name: str) -> bool:
         exercise = course.exercise(name)
         out.rule(f"{name} · {datetime.now():%H:%M:%S}", style="dim")
-        result = current.grade([exercise], current.workspace).to_dict()["exercises"][0]
+        (result,) = current.grade([exercise], current.workspace).exercises
         file = render.display_path(exercise.file_in(current.workspace))
         render.render_exercise(out, result, localized(exercise.hint, current.lang), file, current.lang)
-        return result["status"] == PASS
+        return result.status == PASS
 
     def is_done(name: str) -> bool:
         cached = current.cached_result(course.exercise(name))
-        return cached is not None and cached["status"] == PASS
+        return cached is not None and cached.status == PASS
 
     def announce(name: str) -> None:
         out.print()
