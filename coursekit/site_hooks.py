@@ -64,6 +64,8 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
             slug = _day_of(item)
             if slug in titles:
                 item.title = titles[slug]
+        elif isinstance(item, Page) and "/" not in item.file.src_uri:  # the home page, in any language
+            item.title = t("site.home", lang)  # the header already names the course
     return nav
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from coursekit.guides import ROOT, guide_days, headings, included_snippets, page_names, page_path
-from coursekit.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from coursekit.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from coursekit.manifest import load_course
 from coursekit.site_hooks import day_title
 from guide_pages import extra_pages
@@ -150,3 +150,13 @@ def test_theme_interface_speaks_the_page_language(site: Path, lang: str) -> None
     home = page(site, lang)
     assert re.search(rf'<html lang="{lang}[-"]', home), "the <html lang> attribute names another language"
     assert f'placeholder="{SEARCH_PLACEHOLDER[lang]}"' in home, "the theme's own labels are in another language"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_sidebar_names_the_course_once(site: Path, lang: str) -> None:
+    """The header names the course; the home page's entry says where to start instead of repeating it."""
+    html_text = page(site, lang)
+    navigation = html_text[html_text.index("md-nav--primary"):]
+    navigation = text_of(navigation[: navigation.index("</nav>")])
+    assert navigation.count(load_course().title[lang]) == 1
+    assert t("site.home", lang) in navigation
