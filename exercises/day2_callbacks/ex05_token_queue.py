@@ -21,7 +21,13 @@ Then write the async generator ``relay(model, question)``. The model was built w
 3. start ``model.ainvoke(question, config={"callbacks": [handler]})`` in a task of its own
    (``asyncio.create_task``) and yield each token from the queue *as it arrives*, until
    ``DONE``. Waiting for the task first would deliver everything at the end;
-4. when an exception comes off the queue, raise it: after the tokens that came before it;
+4. when an exception comes off the queue, raise it: after the tokens that came before it. The
+   hooks only hear what the model says, and a call can fail before the model starts: in
+   ``relay(model, 12345)`` ``ainvoke()`` refuses the number, and no hook ever fires. So let the
+   end of the call reach the queue too: give the task a done-callback
+   (``task.add_done_callback(...)``) that puts the task's exception on the queue when it failed
+   (a done-callback also runs for a cancelled task, which has no exception to ask for), or wait
+   for the queue and the task together (``asyncio.wait(..., return_when=FIRST_COMPLETED)``);
 5. never leave the model's task running behind you: if the reader stops early (``aclose()``)
    or is cancelled, cancel the task and wait for it (``try``/``finally``). Let the
    cancellation go on after that: a cancelled reader must end cancelled, not as if the answer
@@ -38,7 +44,9 @@ Try it::
 
     asyncio.run(main())
 
-"Here is a short answer..." appears word by word, while the model is still streaming.
+"Here is a short answer..." appears word by word, while the model is still streaming. Read
+from ``relay(model, 12345)`` instead: it must raise the ``ValueError`` of ``ainvoke()`` at once,
+not wait forever.
 """
 
 from __future__ import annotations
@@ -76,8 +84,9 @@ class TokenQueue(AsyncCallbackHandler):
 
 async def relay(model: BaseChatModel, question: str) -> AsyncIterator[str]:
     """Yield the model's tokens as they arrive, through a ``TokenQueue``."""
-    # TODO: create a TokenQueue and start model.ainvoke(...) with it in a task. In a try block,
-    # take items off the queue until DONE: raise an exception, yield a token. In the finally
-    # block, cancel the task and wait for it (asyncio.gather(task, return_exceptions=True)).
+    # TODO: create a TokenQueue and start model.ainvoke(...) with it in a task, and give the task
+    # a done-callback that puts its exception on the queue when it failed. In a try block, take
+    # items off the queue until DONE: raise an exception, yield a token. In the finally block,
+    # cancel the task and wait for it (asyncio.gather(task, return_exceptions=True)).
     raise NotImplementedError("relay")
     yield  # a `yield` anywhere makes this function an async generator

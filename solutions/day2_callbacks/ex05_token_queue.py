@@ -2,15 +2,17 @@
 
 The handler never waits: ``put_nowait`` on an unbounded queue returns at once, so the model
 streams at its own pace whatever the reader does. Every way the model call can end puts
-something on the queue (``DONE`` or the error), so the reader never waits for nothing. The
-``finally`` block runs when the reader finishes, stops early (``aclose()``) or is cancelled,
-and takes the model's task down with it.
+something on the queue: ``DONE`` or the error from the hooks, and the task's own error from its
+done-callback, which also covers a call that fails before any hook fires. So the reader never
+waits for nothing. The ``finally`` block runs when the reader finishes, stops early
+(``aclose()``) or is cancelled, and takes the model's task down with it.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackHandler
@@ -38,10 +40,17 @@ class TokenQueue(AsyncCallbackHandler):
         self.queue.put_nowait(error)
 
 
+def put_failure(queue: asyncio.Queue[Any], call: asyncio.Task[Any]) -> None:
+    """A done-callback: put the call's error on the queue, even one raised before any hook fired."""
+    if not call.cancelled() and call.exception() is not None:
+        queue.put_nowait(call.exception())
+
+
 async def relay(model: BaseChatModel, question: str) -> AsyncIterator[str]:
     """Yield the model's tokens as they arrive, through a ``TokenQueue``."""
     handler = TokenQueue()
     call = asyncio.create_task(model.ainvoke(question, config={"callbacks": [handler]}))
+    call.add_done_callback(partial(put_failure, handler.queue))
     try:
         while (item := await handler.queue.get()) is not DONE:
             if isinstance(item, BaseException):

@@ -21,6 +21,8 @@ from coursekit.testing import (
 
 REPLY = "The queue lets the model and the reader each go at their own pace, without waiting on each other.\n\n"
 PROMPT = "Relay this."
+#: Not a prompt: ainvoke() refuses it before the model starts, so no hook ever fires.
+NOT_A_PROMPT = 12345
 #: Far longer than any answer here takes; only a reader waiting for nothing gets near it.
 PATIENCE = 5.0
 #: Far longer than a correct relay needs to hand over a waiting token or to stop the model (a few loop turns).
@@ -190,6 +192,31 @@ async def test_relay_raises_the_error_after_the_partial_tokens(exercise, probes,
         except TimeoutError:
             raise AssertionError(t("day2_callbacks.relay_hangs")) from None
     assert tokens == text_chunks(probe), t("day2_callbacks.tokens_mismatch")
+
+
+@pytest.mark.task(4)
+async def test_relay_raises_an_error_from_before_any_hook(exercise, probes):
+    """relay raises the call's error when it fails before any hook fires (a number instead of a prompt)
+
+    pt: relay lança o erro da chamada quando ela falha antes de qualquer hook disparar (um número no lugar do prompt)
+    id: relay me-raise error pemanggilan yang gagal sebelum hook apa pun terpanggil (angka, bukan prompt)
+    """
+    probe = probes()
+    with pytest.raises(ValueError) as refused:
+        await probe.ainvoke(NOT_A_PROMPT)
+
+    async def read_all() -> list[str]:
+        return [token async for token in exercise.relay(probe, NOT_A_PROMPT)]
+
+    reader = asyncio.ensure_future(read_all())
+    await asyncio.wait({reader}, timeout=PATIENCE)
+    if not reader.done():
+        raise AssertionError(t("day2_callbacks.relay_hangs_before_any_hook"))
+    error = reader.exception()
+    if error is None:
+        raise AssertionError(t("day2_callbacks.early_error_hidden"))
+    if not isinstance(error, ValueError) or str(error) != str(refused.value):
+        raise error  # the student's own error is the most useful report
 
 
 @pytest.mark.task(5)

@@ -1,9 +1,10 @@
-"""A correct alternative: awaited puts, ensure_future, and cleanup in ``except BaseException`` instead of ``finally``.
+"""A correct alternative: awaited puts, a race of the queue against the call (FIRST_COMPLETED), cleanup in ``except BaseException``.
 
-Any way out of the generator other than DONE (an error, aclose(), a cancellation) cancels the
-model's call and waits for it; after DONE the call is simply awaited to its end.
+Each item is awaited together with the model's call: when the call is over and the queue is empty,
+nothing more can come, so its result ends the relay (its error, even one raised before any hook).
+Any way out of the generator other than the end (an error, aclose(), a cancellation) cancels the
+model's call and waits for it.
 """
-
 from __future__ import annotations
 
 import asyncio
@@ -32,12 +33,27 @@ class TokenQueue(AsyncCallbackHandler):
         await self.queue.put(error)
 
 
+async def next_item(tokens: TokenQueue, model_call: asyncio.Future[Any]) -> Any:
+    """The next item on the queue; DONE or the call's error once the call is over and the queue empty."""
+    while tokens.queue.empty() and not model_call.done():
+        getting = asyncio.ensure_future(tokens.queue.get())
+        try:
+            await asyncio.wait([getting, model_call], return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            getting.cancel()  # a no-op once it has its item; else the item, if any, stays queued
+        if getting.done() and not getting.cancelled():
+            return getting.result()
+    if not tokens.queue.empty():
+        return tokens.queue.get_nowait()
+    return model_call.exception() or DONE
+
+
 async def relay(model: BaseChatModel, question: str) -> AsyncIterator[str]:
     tokens = TokenQueue()
     model_call = asyncio.ensure_future(model.ainvoke(question, config={"callbacks": [tokens]}))
     try:
         while True:
-            item = await tokens.queue.get()
+            item = await next_item(tokens, model_call)
             if item is DONE:
                 break
             if isinstance(item, BaseException):
