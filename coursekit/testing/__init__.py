@@ -71,6 +71,7 @@ from coursekit.testing.concurrency import (
     heartbeat,
 )
 from coursekit.testing.faults import Caught, assert_partial_text_kept, expect_error_handled, expect_model_error
+from coursekit.testing.http import PacedProbe, Served, SSEReply
 from coursekit.testing.observers import Observer, Received, Screen, assert_incremental, record_stdout
 from coursekit.testing.probe import Moment, ProbeModel, StreamRecord
 
@@ -81,9 +82,12 @@ __all__ = [
     "Heartbeat",
     "Moment",
     "Observer",
+    "PacedProbe",
     "ProbeModel",
     "Received",
+    "SSEReply",
     "Screen",
+    "Served",
     "StreamRecord",
     "assert_cancel_stops_model",
     "assert_incremental",
