@@ -24,6 +24,8 @@ Try it in a terminal::
 
 After about a third of a second, "Streaming sends an answer piece by piece..." starts to appear
 word by word on one line; ``answer`` then holds exactly the text that was printed.
+
+Read this task in your language: ``coursekit task ex01_print_stream``.
 """
 
 from __future__ import annotations

@@ -36,6 +36,8 @@ Try it::
     text, finish_reason, usage = collect_stream(FakeStreamingChatModel(), "What is streaming?")
     print(finish_reason, usage)
     # stop {'input_tokens': 4, 'output_tokens': 60, 'total_tokens': 64, ...}
+
+Read this task in your language: ``coursekit task ex02_collect_stream``.
 """
 
 from __future__ import annotations

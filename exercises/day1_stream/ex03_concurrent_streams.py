@@ -30,6 +30,8 @@ Try it::
 
 Streamed one after the other, the two answers would take about twice as long as one of them;
 streamed together, they take about as long as the longer one.
+
+Read this task in your language: ``coursekit task ex03_concurrent_streams``.
 """
 
 from __future__ import annotations

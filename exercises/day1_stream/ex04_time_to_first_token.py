@@ -26,6 +26,8 @@ Try it::
     timing = time_stream(FakeStreamingChatModel.realistic(), "What is streaming?")
     print(f"first token after {timing.first_token:.2f} s, complete after {timing.total:.2f} s")
     # first token after 0.35 s, complete after 2.17 s   (give or take a few milliseconds)
+
+Read this task in your language: ``coursekit task ex04_time_to_first_token``.
 """
 
 from __future__ import annotations

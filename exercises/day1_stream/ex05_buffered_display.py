@@ -29,6 +29,8 @@ With no delays, ``max_chunks`` decides: each line holds ten words, e.g.
 ``'Streaming sends an answer piece by piece while the model'``. With
 ``FakeStreamingChatModel.realistic()`` (about 30 ms per token), the 100 ms clock decides first:
 the first word is shown on its own, then each batch holds three or four words.
+
+Read this task in your language: ``coursekit task ex05_buffered_display``.
 """
 
 from __future__ import annotations

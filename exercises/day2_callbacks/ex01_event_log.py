@@ -30,6 +30,8 @@ Try it::
     # [('start', ''), ('token', 'Here'), ('token', ' is')] end
     print(log.text)
     # Here is a short answer. A language model writes one token at a time, ...
+
+Read this task in your language: ``coursekit task ex01_event_log``.
 """
 
 from __future__ import annotations

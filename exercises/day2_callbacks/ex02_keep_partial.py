@@ -28,6 +28,8 @@ Try it::
     except ConnectionError:
         print(repr(answer.text), answer.finished, answer.error)
         # 'Here is a' False The connection dropped after 3 chunks (simulated by error_after).
+
+Read this task in your language: ``coursekit task ex02_keep_partial``.
 """
 
 from __future__ import annotations

@@ -29,6 +29,8 @@ Try it::
     FakeStreamingChatModel.realistic(streaming=True).invoke("hi", config={"callbacks": [metrics]})
     print(f"{metrics.time_to_first_token:.2f} s, {metrics.tokens} tokens, {metrics.tokens_per_second:.0f}/s")
     # 0.35 s, 54 tokens, 27/s   (and metrics.output_tokens is 54 too)
+
+Read this task in your language: ``coursekit task ex04_stream_metrics``.
 """
 
 from __future__ import annotations

@@ -47,6 +47,8 @@ Try it::
 "Here is a short answer..." appears word by word, while the model is still streaming. Read
 from ``relay(model, 12345)`` instead: it must raise the ``ValueError`` of ``ainvoke()`` at once,
 not wait forever.
+
+Read this task in your language: ``coursekit task ex05_token_queue``.
 """
 
 from __future__ import annotations

@@ -34,6 +34,8 @@ Try it::
 
     print(repr(sse_frame("two\nlines", event="token", id="1")))
     # 'event: token\nid: 1\ndata: two\ndata: lines\n\n'
+
+Read this task in your language: ``coursekit task ex01_sse_frames``.
 """
 
 from __future__ import annotations

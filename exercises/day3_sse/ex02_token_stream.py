@@ -32,6 +32,8 @@ Try it in a notebook or a script::
 
 curl prints ``id: 1``, ``event: token``, ``data: {"text":"Here"}`` and then one such block per
 token, as the model writes them, and finally ``event: done`` with ``data: {"tokens":...}``.
+
+Read this task in your language: ``coursekit task ex02_token_stream``.
 """
 
 from __future__ import annotations

@@ -36,6 +36,8 @@ Try it with a model that breaks after four chunks::
 curl shows four ``token`` events and then ``event: error`` with
 ``data: {"message":"The answer was interrupted. Please try again.","tokens":4}``, and the
 command ends normally; the traceback appears in the server's log, not in curl.
+
+Read this task in your language: ``coursekit task ex03_error_event``.
 """
 
 from __future__ import annotations

@@ -38,6 +38,8 @@ Try it: stop the stream with Ctrl+C in curl and watch the pool::
 
 After you stop curl in the middle of an answer, ``pool.in_use`` is ``0``: the model is back in
 the pool, and the next ``curl`` gets an answer at once instead of waiting.
+
+Read this task in your language: ``coursekit task ex04_release_on_disconnect``.
 """
 from __future__ import annotations
 

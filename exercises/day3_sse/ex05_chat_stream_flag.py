@@ -29,6 +29,8 @@ Try it::
 
 The first curl prints one JSON object, ``{"reply":"Here is a short answer. ..."}``, after the
 whole answer is written; the second prints ``token`` events as they come, then ``done``.
+
+Read this task in your language: ``coursekit task ex05_chat_stream_flag``.
 """
 from __future__ import annotations
 
