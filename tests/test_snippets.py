@@ -11,15 +11,24 @@ runs without ``env`` also goes through ``ChatOpenAI`` and ``ChatMaritaca``, poin
 OpenAI-compatible stub, with the same checks unless the run gives ``expect_openai`` or
 ``expect_maritaca``. A snippet whose first line starts with ``# Fake model only:`` is skipped for
 the providers, with the rest of that line as the reason.
+
+The first run of each snippet, on the fake model, is also what the site plays: its stdout, read
+as it comes, is an asciinema v2 cast in ``modules/<day>/casts/<name>.cast``. The committed cast must
+print the same text as a fresh run (timings may differ, and so may the durations and ports the text
+shows); ``RECORD_CASTS=1 pytest tests/test_snippets.py`` rewrites them.
 """
 
 from __future__ import annotations
 
 import ast
+import codecs
+import json
 import os
 import re
 import subprocess
 import sys
+import threading
+import time
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -45,6 +54,13 @@ PROVIDER_ENV = {
 }
 #: A metadata value read from the wrong chunk prints as None: never a right answer.
 MISSING_METADATA = re.compile(r"^(finish_reason|model): None$", re.M)
+#: Set to 1 to rewrite the casts (conftest.py clears every COURSE_* variable, so not one of those).
+RECORD_CASTS = os.environ.get("RECORD_CASTS") == "1"
+CAST_WIDTH, CAST_MAX_HEIGHT = 100, 24
+#: What may differ between two honest runs: durations (with their padding), speed-ups, clock
+#: times and the ports servers listen on; and SSE keep-alive pings, which come as time passes.
+VARYING = re.compile(r" *\d+(?:\.\d+)?(?= ?(?:s|ms|x)\b)|(?<=127\.0\.0\.1:)\d+|\d{4}-\d\d-\d\d[ T][\d:.+]+")
+PINGS = re.compile(r"^: ping\b.*\r\n\r\n", re.M)
 
 
 def checks_of(day: str) -> dict[str, list[dict[str, Any]]]:
@@ -54,6 +70,10 @@ def checks_of(day: str) -> dict[str, list[dict[str, Any]]]:
 
 def snippet_path(day: str, name: str) -> Path:
     return ROOT / "modules" / day / "snippets" / f"{name}.py"
+
+
+def cast_path(day: str, name: str) -> Path:
+    return ROOT / "modules" / day / "casts" / f"{name}.cast"
 
 
 def calls_get_chat_model(source: str) -> bool:
@@ -125,6 +145,13 @@ def test_every_snippet_has_checks_and_is_shown(day: str) -> None:
             assert run.get("expect") or run.get("expect_stderr"), f"{day}/{name}: a run must expect something"
 
 
+@pytest.mark.parametrize("day", snippet_days())
+def test_every_cast_records_a_snippet(day: str) -> None:
+    """A cast left behind by a renamed or deleted snippet would play on no page, or the wrong one."""
+    casts = {path.stem for path in cast_path(day, "*").parent.glob("*.cast")}
+    assert sorted(casts - checks_of(day).keys()) == [], f"casts of {day} without a snippet: delete them"
+
+
 def test_provider_runs_cover_every_get_chat_model_snippet() -> None:
     """A snippet that calls get_chat_model() is never left to the fake alone (all its runs set env)."""
     ids = [param.id for param in runs()]
@@ -146,16 +173,9 @@ def test_snippet_prints_what_it_should(
         env[variable] = value.replace(STUB_URL, stub.base_url)
     env.update(run.get("env", {}))
     requests_before = stub.counter.requests if stub else 0
-    result = subprocess.run(
-        [sys.executable, str(snippet_path(day, name))],
-        input=run.get("stdin", ""),
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-    )
+    if provider == "fake":
+        env["PYTHONUNBUFFERED"] = "1"  # each print reaches the cast when it is printed
+    result = run_snippet(snippet_path(day, name), run.get("stdin", ""), env)
     report = f"\n--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
     assert result.returncode == run.get("exit_code", 0), f"exit status {result.returncode}{report}"
     assert_in_order(run.get(f"expect_{provider}", run.get("expect", [])), result.stdout, report)
@@ -164,6 +184,104 @@ def test_snippet_prints_what_it_should(
     assert missing is None, f"{missing and missing[0]!r}: read the metadata from the sum of the chunks{report}"
     if stub:
         assert stub.counter.requests > requests_before, f"the snippet never called the {provider} stub{report}"
+    if provider == "fake" and run == checks_of(day)[name][0]:
+        keep_cast_fresh(cast_path(day, name), result.events)
+
+
+@dataclass
+class Result:
+    """A finished snippet: what ``subprocess.run(text=True)`` gives, plus stdout as it came."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    events: list[tuple[float, str]]
+
+
+def run_snippet(path: Path, stdin: str, env: dict[str, str]) -> Result:
+    """Run ``python <path>`` from the repository root, reading stdout as it comes (60 s at most)."""
+    process = subprocess.Popen(
+        [sys.executable, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env
+    )
+    stderr: list[bytes] = []
+    timed_out = threading.Event()
+    helpers = [
+        threading.Thread(target=lambda: stderr.append(process.stderr.read()), daemon=True),  # type: ignore[union-attr]
+        threading.Thread(target=feed, args=(process.stdin, stdin.encode("utf-8")), daemon=True),
+    ]
+    watchdog = threading.Timer(60, lambda: (timed_out.set(), process.kill()))
+    for thread in (*helpers, watchdog):
+        thread.start()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    events: list[tuple[float, str]] = []
+    start = time.monotonic()
+    with process.stdout:  # type: ignore[union-attr]
+        while chunk := os.read(process.stdout.fileno(), 65536):  # type: ignore[union-attr]
+            events.append((time.monotonic() - start, decoder.decode(chunk)))
+    returncode = process.wait()
+    watchdog.cancel()
+    for thread in helpers:
+        thread.join()
+    assert not timed_out.is_set(), f"{path.name} ran for more than 60 s"
+    stdout = "".join(text for _, text in events)
+    return Result(returncode, universal_newlines(stdout), universal_newlines(b"".join(stderr).decode("utf-8")), events)
+
+
+def feed(pipe: Any, data: bytes) -> None:
+    """Write the run's stdin and close it, as ``subprocess.run(input=...)`` does."""
+    with pipe:
+        try:
+            pipe.write(data)
+        except BrokenPipeError:  # the snippet exited without reading all of its input
+            pass
+
+
+def universal_newlines(text: str) -> str:
+    """The newlines ``subprocess.run(text=True)`` would give, which the checks were written against."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def keep_cast_fresh(path: Path, events: list[tuple[float, str]]) -> None:
+    """Write the cast (``RECORD_CASTS=1``), or check that the committed one shows this run's text."""
+    fresh = cast_of(events)
+    if RECORD_CASTS:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(fresh, encoding="utf-8")
+        return
+    hint = "run `RECORD_CASTS=1 .venv/bin/pytest tests/test_snippets.py` and commit the casts"
+    assert path.exists(), f"{path.relative_to(ROOT)} is missing: {hint}"
+    committed = path.read_text(encoding="utf-8")
+    assert json.loads(committed.partition("\n")[0]).get("version") == 2, f"{path.name} is not an asciinema v2 cast"
+    assert comparable(cast_text(committed)) == comparable(cast_text(fresh)), f"{path.relative_to(ROOT)} is stale: {hint}"
+
+
+def cast_of(events: list[tuple[float, str]]) -> str:
+    """An asciinema v2 cast: a header line, then one ``[seconds, "o", text]`` line per read.
+
+    A pipe is not a terminal, so the line feeds get the carriage returns a terminal would add.
+    """
+    lines, previous = [], ""
+    for seconds, text in events:
+        if text:
+            shown = re.sub(r"(?<!\r)\n", "\r\n", text)
+            if text.startswith("\n") and previous.endswith("\r"):
+                shown = shown.removeprefix("\r")
+            lines.append(json.dumps([round(seconds, 3), "o", shown], ensure_ascii=False))
+            previous = text
+    text = "".join(chunk for _, chunk in events)
+    rows = sum(max(1, -(-max(map(len, line.split("\r"))) // CAST_WIDTH)) for line in text.split("\n"))
+    height = min(CAST_MAX_HEIGHT, max(5, rows + 1))  # long lines wrap; the cursor needs a row
+    header = json.dumps({"version": 2, "width": CAST_WIDTH, "height": height})
+    return "\n".join([header, *lines]) + "\n"
+
+
+def cast_text(cast: str) -> str:
+    """Everything a cast prints, joined."""
+    return "".join(json.loads(line)[2] for line in cast.splitlines()[1:])
+
+
+def comparable(text: str) -> str:
+    return VARYING.sub("N", PINGS.sub("", text))
 
 
 def assert_in_order(patterns: list[str], output: str, report: str) -> None:
