@@ -160,3 +160,27 @@ def test_the_sidebar_names_the_course_once(site: Path, lang: str) -> None:
     navigation = text_of(navigation[: navigation.index("</nav>")])
     assert navigation.count(load_course().title[lang]) == 1
     assert t("site.home", lang) in navigation
+
+
+@pytest.mark.parametrize(("day", "name", "lang"), GUIDE_PAGES)
+def test_every_recorded_snippet_plays_under_its_code(site: Path, day: str, name: str, lang: str) -> None:
+    """Each included snippet with a cast gets a player box, in order, whose cast the site serves."""
+    built = page(site, lang, *url_parts(day, name))
+    here = site.joinpath(*([] if lang == DEFAULT_LANGUAGE else [lang]), *url_parts(day, name))
+    shown = included_snippets(page_path(day, name, lang).read_text(encoding="utf-8"))
+    recorded = [snippet for snippet in shown if (ROOT / snippet).parent.parent.joinpath("casts", f"{Path(snippet).stem}.cast").exists()]
+    boxes = re.findall(r'<div class="course-cast" data-cast="([^"]+)">', built)
+    assert [Path(url).stem for url in boxes] == [Path(snippet).stem for snippet in recorded]
+    for url in boxes:
+        cast = (here / url).resolve()
+        assert cast.is_file() and cast.is_relative_to(site), f"{url} is not served by the site"
+    if boxes:
+        for asset in ("asciinema-player.css", "asciinema-player.min.js"):
+            href = re.search(rf'"([^"]*/assets/asciinema-player/{asset})"', built)
+            assert href and (here / href[1]).resolve().is_file(), f"{asset} is not loaded from the site itself"
+
+
+def test_every_guide_language_plays_recordings(site: Path) -> None:
+    """The casts reach readers of every language (a page without snippets may have none)."""
+    for lang in LANGUAGES:
+        assert any('class="course-cast"' in page(site, lang, day) for day in guide_days()), f"no player in {lang}"
