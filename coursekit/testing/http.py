@@ -309,9 +309,9 @@ class Served:
             reply.broken = True
         return reply
 
-    async def post_json(self, path: str, body: dict[str, Any]) -> httpx.Response:
-        """A plain request whose whole answer is read at once."""
-        response = await self.client.post(path, json=body)
+    async def post_json(self, path: str, body: dict[str, Any], **request: Any) -> httpx.Response:
+        """A plain request whose whole answer is read at once; ``request`` goes to httpx (``headers=``)."""
+        response = await self.client.post(path, json=body, **request)
         if response.status_code >= 500:
             await self.raise_app_error()
         return response

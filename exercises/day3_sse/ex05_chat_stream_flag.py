@@ -1,45 +1,59 @@
-"""Exercise 5: one ``/chat`` endpoint that streams only when asked.
+"""Exercise 5: ``/chat`` only for callers with a valid token, answering in JSON or streaming on request.
 
-Not every client can read a stream: a shell script, a webhook or a test wants one JSON body.
-A common API shape is a single endpoint with a flag: ``{"message": "...", "stream": true}``
-gets Server-Sent Events, and without the flag the same endpoint answers once, in JSON. The
-response class is chosen per request, inside the endpoint.
+Every model call costs money, so an API checks who is calling before it calls the model. The
+caller proves it with a JWT in the header ``Authorization: Bearer <token>``. In FastAPI that
+check is a dependency: a function the endpoint declares with ``Depends(...)``, which FastAPI
+runs before the endpoint's body; when it raises ``HTTPException``, the body never runs.
 
-``ChatRequest``, ``ChatReply`` and ``token_events`` (from exercise 2) are done. Write the body
-of the ``chat`` endpoint in ``create_app``:
+``verify(token, secret)`` is done: it returns the user a valid token names, and raises a
+``jwt.InvalidTokenError`` for any other token (an expired one raises
+``jwt.ExpiredSignatureError``, which is one of them). ``token_events`` is exercise 2's. In
+``create_app``, write:
 
-1. when ``body.stream`` is false (the default), wait for the whole answer with
-   ``await model.ainvoke(body.message)`` and return ``ChatReply(reply=answer.text)``: FastAPI
-   sends it as ``application/json``;
-2. that path must not block the event loop either: ``await model.ainvoke(...)``, never
-   ``model.invoke(...)``, so other clients are served while this one waits;
-3. when ``body.stream`` is true, return ``EventSourceResponse(token_events(model,
-   body.message))``: token events as the model writes them, then ``done``.
+1. the JSON path of ``chat``: when ``body.stream`` is false (the default), wait for the whole
+   answer and return ``ChatReply(reply=...)``; FastAPI sends it as ``application/json``;
+2. that path must not block the event loop: other clients are served while this one waits;
+3. the streaming path: when ``body.stream`` is true, return an ``EventSourceResponse`` of
+   ``token_events(model, body.message)``;
+4. the dependency ``current_user``: a request whose ``Authorization`` header is missing or is
+   not ``Bearer <token>`` gets ``HTTPException(401)`` with the header
+   ``WWW-Authenticate: Bearer``;
+5. in ``current_user``, a token that ``verify`` rejects (malformed, signed with another secret,
+   expired) gets the same 401, saying only "Invalid token", never PyJWT's reason; a valid one
+   gives the user's name. Then make ``chat`` depend on ``current_user``, so that a refused
+   request never reaches the model.
 
 Try it::
 
+    import jwt, time
     from coursekit import FakeStreamingChatModel
     from coursekit.server import BackgroundServer
 
-    with BackgroundServer(create_app(FakeStreamingChatModel.realistic())) as url:
-        print(url)
+    secret = "change-me-to-a-long-random-secret-string"
+    token = jwt.encode({"sub": "ada", "exp": int(time.time()) + 600}, secret, algorithm="HS256")
+    with BackgroundServer(create_app(FakeStreamingChatModel.realistic(), secret)) as url:
+        print(url, token)
         # curl -X POST <url>/chat -H 'Content-Type: application/json' -d '{"message": "hi"}'
-        # curl -N -X POST <url>/chat -H 'Content-Type: application/json' -d '{"message": "hi", "stream": true}'
+        # curl -X POST <url>/chat -H "Authorization: Bearer <token>" -H 'Content-Type: application/json' -d '{"message": "hi"}'
+        # curl -N -X POST <url>/chat -H "Authorization: Bearer <token>" -H 'Content-Type: application/json' -d '{"message": "hi", "stream": true}'
         input("Press Enter to stop ")
 
-The first curl prints one JSON object, ``{"reply":"Here is a short answer. ..."}``, after the
-whole answer is written; the second prints ``token`` events as they come, then ``done``.
+The first curl gets a 401 and the model is not called; the second prints one JSON object
+after the whole answer is written; the third prints ``token`` events as they come, then ``done``.
 
 Read this task in your language: ``coursekit task ex05_chat_stream_flag``.
 """
-from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Annotated
 
-from fastapi import FastAPI
+import jwt
+from fastapi import FastAPI, Header
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
 from sse_starlette import EventSourceResponse, JSONServerSentEvent
+
+ALGORITHM = "HS256"
 
 
 class ChatRequest(BaseModel):
@@ -49,6 +63,12 @@ class ChatRequest(BaseModel):
 
 class ChatReply(BaseModel):
     reply: str
+
+
+def verify(token: str, secret: str) -> str:
+    """The user a valid token names; ``jwt.ExpiredSignatureError`` or another ``jwt.InvalidTokenError`` otherwise."""
+    claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+    return str(claims["sub"])
 
 
 async def token_events(model: BaseChatModel, message: str) -> AsyncIterator[JSONServerSentEvent]:
@@ -61,14 +81,18 @@ async def token_events(model: BaseChatModel, message: str) -> AsyncIterator[JSON
     yield JSONServerSentEvent({"tokens": tokens}, event="done")
 
 
-def create_app(model: BaseChatModel) -> FastAPI:
-    """``POST /chat``: JSON by default, Server-Sent Events with ``"stream": true``."""
+def create_app(model: BaseChatModel, secret: str) -> FastAPI:
+    """``POST /chat`` for holders of a token signed with ``secret``: JSON, or events with ``"stream": true``."""
     app = FastAPI()
+
+    async def current_user(authorization: Annotated[str | None, Header()] = None) -> str:
+        # TODO: refuse a missing or non-Bearer header, and a token verify() rejects, with a 401
+        # (WWW-Authenticate: Bearer); return the user a valid token names.
+        raise NotImplementedError("current_user")
 
     @app.post("/chat", response_model=None)
     async def chat(body: ChatRequest) -> ChatReply | EventSourceResponse:
-        # TODO: if body.stream, return an EventSourceResponse of token_events(model, body.message);
-        # otherwise answer = await model.ainvoke(body.message) and return ChatReply(reply=answer.text).
+        # TODO: depend on current_user; stream token_events when body.stream, else one ChatReply.
         raise NotImplementedError("POST /chat")
 
     return app

@@ -1,14 +1,19 @@
-"""Correct: the JSON path gathers the stream with async for and returns a plain dict."""
+"""Correct: an HTTPBearer scheme and a callable gate guard the whole app; the JSON path gathers the stream."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any
 
-from fastapi import FastAPI
+import jwt
+from fastapi import Depends, FastAPI, HTTPException, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
 from sse_starlette import EventSourceResponse, JSONServerSentEvent
+
+ALGORITHM = "HS256"
+bearer_scheme = HTTPBearer(auto_error=False)
 
 
 class ChatRequest(BaseModel):
@@ -18,6 +23,29 @@ class ChatRequest(BaseModel):
 
 class ChatReply(BaseModel):
     reply: str
+
+
+def verify(token: str, secret: str) -> str:
+    claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+    return str(claims["sub"])
+
+
+class TokenGate:
+    """A dependency object: FastAPI calls it with the parsed bearer credentials, or None."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+
+    def refuse(self, detail: str) -> HTTPException:
+        return HTTPException(401, detail, headers={"WWW-Authenticate": "Bearer"})
+
+    async def __call__(self, credentials: HTTPAuthorizationCredentials | None = Security(bearer_scheme)) -> str:
+        if credentials is None:
+            raise self.refuse("Log in first")
+        try:
+            return verify(credentials.credentials, self.secret)
+        except jwt.PyJWTError:
+            raise self.refuse("Invalid token") from None
 
 
 async def token_events(model: BaseChatModel, message: str) -> AsyncIterator[JSONServerSentEvent]:
@@ -34,8 +62,8 @@ async def whole_answer(model: BaseChatModel, message: str) -> dict[str, Any]:
     return {"reply": "".join(pieces)}
 
 
-def create_app(model: BaseChatModel) -> FastAPI:
-    app = FastAPI()
+def create_app(model: BaseChatModel, secret: str) -> FastAPI:
+    app = FastAPI(dependencies=[Depends(TokenGate(secret))])  # every route of the app needs a token
 
     @app.post("/chat", response_model=None)
     async def chat(body: ChatRequest) -> dict[str, Any] | EventSourceResponse:

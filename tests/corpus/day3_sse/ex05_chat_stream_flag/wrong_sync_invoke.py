@@ -1,13 +1,20 @@
 """Answers the JSON path with the sync model.invoke(), which blocks the event loop while the model writes."""
 
-from __future__ import annotations
-
 from collections.abc import AsyncIterator
+from typing import Annotated
 
-from fastapi import FastAPI
+import jwt
+from fastapi import Depends, FastAPI, Header, HTTPException
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel
 from sse_starlette import EventSourceResponse, JSONServerSentEvent
+
+ALGORITHM = "HS256"
+
+
+def verify(token: str, secret: str) -> str:
+    claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+    return str(claims["sub"])
 
 
 class ChatRequest(BaseModel):
@@ -28,11 +35,19 @@ async def token_events(model: BaseChatModel, message: str) -> AsyncIterator[JSON
     yield JSONServerSentEvent({"tokens": tokens}, event="done")
 
 
-def create_app(model: BaseChatModel) -> FastAPI:
+def create_app(model: BaseChatModel, secret: str) -> FastAPI:
     app = FastAPI()
 
+    async def current_user(authorization: Annotated[str | None, Header()] = None) -> str:
+        if not authorization or not authorization.startswith("Bearer "):
+            raise HTTPException(401, "Not logged in", headers={"WWW-Authenticate": "Bearer"})
+        try:
+            return verify(authorization.removeprefix("Bearer "), secret)
+        except jwt.InvalidTokenError:
+            raise HTTPException(401, "Invalid token", headers={"WWW-Authenticate": "Bearer"}) from None
+
     @app.post("/chat", response_model=None)
-    async def chat(body: ChatRequest) -> ChatReply | EventSourceResponse:
+    async def chat(body: ChatRequest, user: Annotated[str, Depends(current_user)]) -> ChatReply | EventSourceResponse:
         if body.stream:
             return EventSourceResponse(token_events(model, body.message))
         answer = model.invoke(body.message)

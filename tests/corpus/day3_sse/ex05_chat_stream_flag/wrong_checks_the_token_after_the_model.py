@@ -1,0 +1,61 @@
+"""Checks the token after preparing the answer, so a refused JSON request has already called the model."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import jwt
+from fastapi import FastAPI, Header, HTTPException
+from langchain_core.language_models import BaseChatModel
+from pydantic import BaseModel
+from sse_starlette import EventSourceResponse, JSONServerSentEvent
+
+ALGORITHM = "HS256"
+
+
+class ChatRequest(BaseModel):
+    message: str
+    stream: bool = False
+
+
+class ChatReply(BaseModel):
+    reply: str
+
+
+def verify(token: str, secret: str) -> str:
+    claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]})
+    return str(claims["sub"])
+
+
+async def token_events(model: BaseChatModel, message: str) -> AsyncIterator[JSONServerSentEvent]:
+    tokens = 0
+    async for chunk in model.astream(message):
+        if chunk.text:
+            tokens += 1
+            yield JSONServerSentEvent({"text": chunk.text}, event="token", id=str(tokens))
+    yield JSONServerSentEvent({"tokens": tokens}, event="done")
+
+
+def create_app(model: BaseChatModel, secret: str) -> FastAPI:
+    app = FastAPI()
+
+    async def current_user(authorization: str | None) -> str:
+        if not authorization or not authorization.startswith("Bearer "):
+            raise HTTPException(401, "Not logged in", headers={"WWW-Authenticate": "Bearer"})
+        try:
+            return verify(authorization.removeprefix("Bearer "), secret)
+        except jwt.InvalidTokenError:
+            raise HTTPException(401, "Invalid token", headers={"WWW-Authenticate": "Bearer"}) from None
+
+    @app.post("/chat", response_model=None)
+    async def chat(
+        body: ChatRequest, authorization: Annotated[str | None, Header()] = None
+    ) -> ChatReply | EventSourceResponse:
+        if body.stream:
+            response = EventSourceResponse(token_events(model, body.message))
+        else:
+            answer = await model.ainvoke(body.message)
+            response = ChatReply(reply=answer.text)
+        await current_user(authorization)  # check who is asking before anything goes back
+        return response
+
+    return app
