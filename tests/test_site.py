@@ -162,13 +162,19 @@ def test_the_sidebar_names_the_course_once(site: Path, lang: str) -> None:
     assert t("site.home", lang) in navigation
 
 
+def cast_of(snippet: str) -> Path:
+    """``modules/<day>/snippets/<name>.py`` is recorded in ``modules/<day>/casts/<name>.cast``."""
+    path = ROOT / snippet
+    return path.parent.parent / "casts" / f"{path.stem}.cast"
+
+
 @pytest.mark.parametrize(("day", "name", "lang"), GUIDE_PAGES)
 def test_every_recorded_snippet_plays_under_its_code(site: Path, day: str, name: str, lang: str) -> None:
     """Each included snippet with a cast gets a player box, in order, whose cast the site serves."""
     built = page(site, lang, *url_parts(day, name))
     here = site.joinpath(*([] if lang == DEFAULT_LANGUAGE else [lang]), *url_parts(day, name))
     shown = included_snippets(page_path(day, name, lang).read_text(encoding="utf-8"))
-    recorded = [snippet for snippet in shown if (ROOT / snippet).parent.parent.joinpath("casts", f"{Path(snippet).stem}.cast").exists()]
+    recorded = [snippet for snippet in shown if cast_of(snippet).exists()]
     boxes = re.findall(r'<div class="course-cast" data-cast="([^"]+)">', built)
     assert [Path(url).stem for url in boxes] == [Path(snippet).stem for snippet in recorded]
     for url in boxes:
