@@ -43,7 +43,7 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _COURSE_KEYS = {"title", "cpu_limit", "wall_limit"}
 _DAY_KEYS = {"slug", "title"}
 _EXERCISE_KEYS = {"name", "points", "cpu_limit", "wall_limit", "scoring", "title", "task", "hint", "more"}
-_OPTIONAL_EXERCISE_KEYS = {"cpu_limit", "wall_limit", "scoring", "task", "more"}
+_OPTIONAL_EXERCISE_KEYS = {"cpu_limit", "wall_limit", "scoring"}
 
 
 def localized(texts: Texts, lang: str | None = None) -> str:

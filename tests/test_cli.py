@@ -49,19 +49,25 @@ title = { en = "More", pt = "Mais", id = "Lanjutan" }
 name = "day1_basics/ex01_add"
 points = 10
 title = { en = "Add two numbers", pt = "Somar dois números", id = "Menjumlahkan dua angka" }
+task = { en = "Write add(a, b).", pt = "Escreva add(a, b).", id = "Tulis add(a, b)." }
 hint = { en = "Use the + operator.", pt = "Use o operador +.", id = "Gunakan operator +." }
+more = { en = "return a + b", pt = "return a + b", id = "return a + b" }
 
 [[exercises]]
 name = "day1_basics/ex02_greet"
 points = 5
 title = { en = "Greet", pt = "Cumprimentar", id = "Menyapa" }
+task = { en = "Write greet(name).", pt = "Escreva greet(name).", id = "Tulis greet(name)." }
 hint = { en = "Return an f-string.", pt = "Devolva uma f-string.", id = "Kembalikan sebuah f-string." }
+more = { en = "Put the name in an f-string.", pt = "Ponha o nome numa f-string.", id = "Masukkan nama ke f-string." }
 
 [[exercises]]
 name = "day2_more/ex03_double"
 points = 10
 title = { en = "Double", pt = "Dobrar", id = "Menggandakan" }
+task = { en = "Write double(x).", pt = "Escreva double(x).", id = "Tulis double(x)." }
 hint = { en = "Multiply by two.", pt = "Multiplique por dois.", id = "Kalikan dengan dua." }
+more = { en = "return 2 * x", pt = "return 2 * x", id = "return 2 * x" }
 '''
 
 TEMPLATES = {

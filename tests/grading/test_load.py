@@ -36,6 +36,7 @@ def comparable(results: dict) -> dict:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)  # ten gradings of the whole course with every core taken
 def test_the_same_grades_on_a_loaded_machine(busy_cores: None) -> None:
     course = load_course()
     template_results = []

@@ -31,7 +31,9 @@ def exercise_entry(name: str, extra: str = "", points: str = "5", hint: str = TE
 name = "{name}"
 points = {points}
 title = {TEXTS}
+task = {TEXTS}
 hint = {hint}
+more = {TEXTS}
 {extra}
 """
 
@@ -112,7 +114,7 @@ def test_each_mistake_is_reported(tmp_path: Path, entries: str, problem: str) ->
 def test_missing_fields_are_named(tmp_path: Path) -> None:
     with pytest.raises(CourseError) as raised:
         load_text(tmp_path, HEADER + '[[exercises]]\nname = "day1_a/ex01_x"\n')
-    assert [values["field"] for _, values in raised.value.problems] == ["hint", "points", "title"]
+    assert [values["field"] for _, values in raised.value.problems] == ["hint", "more", "points", "task", "title"]
 
 
 def test_every_problem_is_listed_at_once(tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ async def test_token_events_carry_json_and_ids(exercise, serve, paced, layout):
     """Each token event has JSON data {"text": ...} and the ids 1, 2, 3..., whatever the provider's chunks
 
     pt: Cada evento token tem data JSON {"text": ...} e os ids 1, 2, 3..., sejam quais forem os chunks do provedor
-    id: Setiap event token punya data JSON {"text": ...} dan id 1, 2, 3..., apa pun bentuk chunk dari penyedianya
+    id: Setiap event token punya data JSON {"text": ...} dan id 1, 2, 3..., apa pun bentuk chunk dari provider-nya
     """
     model = paced(rules=ANSWERS, chunk_layout=layout)
     reply = await stream(serve(exercise.create_app(model)), "What makes tides?")
@@ -56,7 +56,7 @@ async def test_ends_with_one_done_event(exercise, serve, paced, layout):
     """The stream ends with one done event that counts the tokens, whatever the provider's chunks
 
     pt: O stream termina com um único evento done que conta os tokens, sejam quais forem os chunks do provedor
-    id: Stream diakhiri satu event done yang menghitung jumlah token, apa pun bentuk chunk dari penyedianya
+    id: Stream diakhiri satu event done yang menghitung jumlah token, apa pun bentuk chunk dari provider-nya
     """
     model = paced(rules=ANSWERS, chunk_layout=layout)
     reply = await stream(serve(exercise.create_app(model)), "Why do owls turn their heads?")
