@@ -22,7 +22,7 @@ start: setup
 
 # The graded tests check solutions/ here; a student's plain `pytest` checks exercises/.
 test: setup
-	$(PY) -m pytest --target=solutions
+	$(PY) -m pytest --target=solutions --durations=15
 
 # Rebuild notebooks/<lang>/<day>.ipynb from the guides and snippets (commit the result).
 notebooks: setup

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import locale
 import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 
 # Keys, provider choices, pacing and language from a developer's shell or .env would change
 # what the tests see; the suite always starts from a clean, offline, English environment.
@@ -25,3 +30,19 @@ for _name in ("FORCE_COLOR", "PY_COLORS", "CLICOLOR_FORCE", "TTY_COMPATIBLE", "T
     os.environ.pop(_name, None)
 os.environ["COURSE_DOTENV"] = "0"  # do not read .env during tests
 os.environ["NO_MKDOCS_2_WARNING"] = "1"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The course site, built once with ``mkdocs build --strict``, for every test that reads or serves it."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return site_dir

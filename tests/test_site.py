@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import ast
 import html
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from guide_pages import extra_pages
 
 from coursekit.guides import ROOT, guide_days, headings, included_snippets, page_names, page_path
 from coursekit.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from coursekit.manifest import load_course
 from coursekit.site_hooks import day_title
-from guide_pages import extra_pages
 
 PAGES = [pytest.param(day, lang, id=f"{lang}/{day}") for day in guide_days() for lang in LANGUAGES]
 #: Every page of every guide: (day, page name, lang); a page ``name`` is built as ``<day>/<name>/``.
@@ -32,21 +29,6 @@ GUIDE_PAGES = [
     for name in page_names(day)
     for lang in LANGUAGES
 ]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site_dir = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return site_dir
 
 
 def page(site: Path, lang: str, *parts: str) -> str:

@@ -1,6 +1,6 @@
 """The built site in a real browser: a guide page plays a snippet's recorded run, offline.
 
-The site is built with ``mkdocs build`` (the ``site`` fixture of test_site.py) and served from
+The site is built with ``mkdocs build`` (the session's ``site`` fixture, tests/conftest.py) and served from
 127.0.0.1; every request elsewhere is refused, so the player can only come from the site itself.
 Debian's chromium, driven by Playwright, presses play and watches the terminal's text grow.
 Without chromium this fails rather than skips, like ``tests/server/test_browser.py``.
@@ -22,7 +22,6 @@ from playwright.sync_api import Page, Route, expect
 from coursekit.guides import ROOT
 from coursekit.i18n import LANGUAGES
 from coursekit.testing.browser import chromium_page
-from test_site import site  # noqa: F401  (the built site, a fixture)
 
 pytestmark = pytest.mark.browser
 
