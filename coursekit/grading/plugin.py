@@ -28,9 +28,10 @@ from coursekit.i18n import t
 
 Send = Callable[[dict[str, Any]], None]
 
-#: Lines of pytest's assertion report that speak to pytest users, not to students: "where"
-#: lines repeat values already shown (with memory addresses), and "-vv" cannot be passed here.
-_PYTEST_NOISE = re.compile(r"^\s*(\+\s+where |\.\.\.Full output truncated|Use -v to get more diff)")
+#: Lines of pytest's assertion report that speak to pytest users, not to students: "where" and
+#: "and" lines repeat values already shown (with memory addresses and clock readings, which would
+#: make the same mistake read differently on each run), and "-vv" cannot be passed here.
+_PYTEST_NOISE = re.compile(r"^\s*(\+\s+(where|and) |\.\.\.Full output truncated|Use -v to get more diff)")
 
 
 def readable_test_name(item: pytest.Item, lang: str) -> str:
