@@ -40,7 +40,7 @@ from coursekit.grading.results import ExerciseResult, Provenance, Report
 from coursekit.grading.sandbox import SandboxChoice, grade_in_bwrap
 from coursekit.grading.sandbox import choose as choose_sandbox
 from coursekit.grading.target import resolve_target
-from coursekit.i18n import current_language, t
+from coursekit.i18n import current_language
 from coursekit.manifest import Course, Exercise
 
 StartMethod = Literal["auto", "fork", "spawn"]
@@ -270,15 +270,6 @@ def _choose_method(start: StartMethod) -> Literal["fork", "spawn"]:
     return "fork" if hasattr(os, "fork") and threading.active_count() == 1 else "spawn"
 
 
-def _lost(lang: str) -> Callable[[Exercise, str], ExerciseResult]:
-    """The result of an exercise the sandbox stopped before it could report."""
-
-    def lost(exercise: Exercise, reason: str) -> ExerciseResult:
-        return ExerciseResult(exercise.name, exercise.points, problem=t("grading.sandbox_lost", lang, reason=reason))
-
-    return lost
-
-
 def _commit(root: Path) -> str | None:
     """The course's git commit, when it is a checkout: which tests graded, for later."""
     try:
@@ -318,8 +309,7 @@ def grade(
     root = resolve_target(target, course.root)
     chosen = choose_sandbox(sandbox)
     if chosen == "bwrap":
-        results = grade_in_bwrap(course, exercises, root, lang=language, jobs=jobs, on_result=on_result,
-                                 lost=_lost(language))
+        results = grade_in_bwrap(course, exercises, root, lang=language, jobs=jobs, on_result=on_result)
     else:
         method = _choose_method(start)
         if method == "fork":

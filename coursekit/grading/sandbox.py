@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Literal
 
 from coursekit.grading.results import ExerciseResult
+from coursekit.i18n import t
 from coursekit.manifest import Course, Exercise
 
 SandboxChoice = Literal["auto", "bwrap", "none"]
@@ -122,9 +123,8 @@ def grade_in_bwrap(
     lang: str,
     jobs: int,
     on_result: Callable[[ExerciseResult], None] | None,
-    lost: Callable[[Exercise, str], ExerciseResult],
 ) -> list[ExerciseResult]:
-    """Grade ``exercises`` of ``target`` in one sandbox; ``lost`` stands in for results it never sent."""
+    """Grade ``exercises`` of ``target`` in one sandbox; an exercise it never reported is an ``error``."""
     job = {"root": str(course.root), "names": [exercise.name for exercise in exercises], "lang": lang, "jobs": jobs,
            "processes": _process_limit(), "target_name": target.name}
     finished: dict[str, ExerciseResult] = {}
@@ -147,7 +147,11 @@ def grade_in_bwrap(
             log.seek(0)
             why = log.read().decode(errors="replace").strip().splitlines()
     reason = why[-1] if why else f"exit {process.returncode}"
-    return [finished.get(exercise.name) or lost(exercise, reason) for exercise in exercises]
+    return [finished.get(exercise.name) or _lost(exercise, reason, lang) for exercise in exercises]
+
+
+def _lost(exercise: Exercise, reason: str, lang: str) -> ExerciseResult:
+    return ExerciseResult(exercise.name, exercise.points, problem=t("grading.sandbox_lost", lang, reason=reason))
 
 
 def _process_limit() -> int | None:
