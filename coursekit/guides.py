@@ -20,7 +20,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from coursekit.i18n import DEFAULT_LANGUAGE
+from coursekit.i18n import DEFAULT_LANGUAGE, t
 
 #: The repository: coursekit is installed in editable mode, so this is the working tree.
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +49,14 @@ class Snippet:
 
 #: Where a guide lists its day's exercises: the site and the notebooks put the manifest's list here.
 EXERCISES_MARKER = "<!-- day-exercises -->"
+#: A page's first line: ``<!-- day-heading -->`` on a day's index page becomes ``# Day 1 · <title from
+#: course.toml>``; ``<!-- day-heading: Other transports -->`` on a further page, ``# Day 3 · Other transports``.
+DAY_HEADING = re.compile(r"<!-- day-heading(?:: (?P<title>[^\n]+?))? -->")
+
+
+def day_title(number: int, titles: dict[str, str], lang: str) -> str:
+    """``Day 1 · stream() and astream(): tokens as they arrive``, in ``lang``."""
+    return f"{t('site.day', lang, number=number)} · {titles[lang]}"
 
 
 def exercise_list(day: str, lang: str, root: Path = ROOT) -> str:
@@ -59,9 +67,19 @@ def exercise_list(day: str, lang: str, root: Path = ROOT) -> str:
     return "\n".join(f"{number}. **`{exercise.stem}`**: {exercise.title[lang]}" for number, exercise in enumerate(exercises, start=1))
 
 
-def with_exercise_list(markdown: str, day: str, lang: str, root: Path = ROOT) -> str:
-    """``markdown`` with its exercises marker replaced by the list, as readers see it."""
-    return markdown.replace(EXERCISES_MARKER, exercise_list(day, lang, root)) if EXERCISES_MARKER in markdown else markdown
+def as_read(markdown: str, day: str, lang: str, root: Path = ROOT) -> str:
+    """A page as readers see it: its heading and its exercise list filled in from course.toml."""
+    heading = DAY_HEADING.search(markdown)
+    if heading is not None:
+        from coursekit.manifest import load_course
+
+        days = load_course(root).days
+        number = [course_day.slug for course_day in days].index(day) + 1
+        title = day_title(number, {lang: heading["title"]} if heading["title"] else days[number - 1].title, lang)
+        markdown = markdown[: heading.start()] + f"# {title}" + markdown[heading.end() :]
+    if EXERCISES_MARKER in markdown:
+        markdown = markdown.replace(EXERCISES_MARKER, exercise_list(day, lang, root))
+    return markdown
 
 
 def guide_days(root: Path = ROOT) -> list[str]:

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from coursekit.guides import ROOT, Snippet, guide_days, guide_path, notebook_path, page_names, page_path, read_guide, with_exercise_list
+from coursekit.guides import ROOT, Snippet, as_read, guide_days, guide_path, notebook_path, page_names, page_path, read_guide
 from coursekit.i18n import LANGUAGES
 
 SKIP_EXECUTION = "skip-execution"
@@ -67,7 +67,7 @@ def notebook_for(day: str, lang: str, root: Path = ROOT) -> NotebookNode:
     blocks = []
     for name in page_names(day, root):
         page = page_path(day, name, lang, root)
-        text = with_exercise_list(page.read_text(encoding="utf-8"), day, lang, root)
+        text = as_read(page.read_text(encoding="utf-8"), day, lang, root)
         blocks += read_guide(text, source=str(page.relative_to(root)))
     cells = []
     for index, block in enumerate(blocks):

@@ -14,7 +14,8 @@ so that a student opens one folder in Jupyter. Three small jobs make that one si
    page is pointed back at the real notebook.
 3. **The manifest names the days and exercises**: the home page's ``<!-- course-days -->`` marker
    becomes the list of days from ``course.toml``, each day's section in the navigation gets its
-   title, and a guide's ``<!-- day-exercises -->`` marker becomes its day's exercises.
+   title, and a guide's ``<!-- day-heading -->`` and ``<!-- day-exercises -->`` markers become its
+   heading and its day's exercises (:func:`coursekit.guides.as_read`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from coursekit.guides import EXERCISES_MARKER, ROOT, guide_days, notebook_path, with_exercise_list
+from coursekit.guides import ROOT, as_read, day_title, guide_days, notebook_path
 from coursekit.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from coursekit.manifest import load_course
 
@@ -73,8 +74,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     lang = _current_language(config)
     if DAYS_MARKER in markdown:
         markdown = markdown.replace(DAYS_MARKER, days_list(lang))
-    if EXERCISES_MARKER in markdown:
-        markdown = with_exercise_list(markdown, page.file.src_uri.split("/", 1)[0], lang)
+    if "/" in page.file.src_uri:  # a day's page, not the home page
+        markdown = as_read(markdown, page.file.src_uri.split("/", 1)[0], lang)
     return markdown
 
 
@@ -90,10 +91,6 @@ def days_list(lang: str) -> str:
         else:
             lines.append(f"{number}. {title}")
     return "\n".join(lines)
-
-
-def day_title(number: int, titles: dict[str, str], lang: str) -> str:
-    return f"{t('site.day', lang, number=number)} · {titles[lang]}"
 
 
 def _count_notebooks_as_pages() -> None:

@@ -16,10 +16,9 @@ from pathlib import Path
 import pytest
 from guide_pages import extra_pages
 
-from coursekit.guides import ROOT, guide_days, headings, included_snippets, page_names, page_path
+from coursekit.guides import ROOT, as_read, day_title, guide_days, headings, included_snippets, page_names, page_path
 from coursekit.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from coursekit.manifest import load_course
-from coursekit.site_hooks import day_title
 
 PAGES = [pytest.param(day, lang, id=f"{lang}/{day}") for day in guide_days() for lang in LANGUAGES]
 #: Every page of every guide: (day, page name, lang); a page ``name`` is built as ``<day>/<name>/``.
@@ -45,7 +44,7 @@ def text_of(page_html: str) -> str:
 
 
 def h1_of(day: str, lang: str, name: str = "index") -> str:
-    return headings(page_path(day, name, lang).read_text(encoding="utf-8"))[0][1]
+    return headings(as_read(page_path(day, name, lang).read_text(encoding="utf-8"), day, lang))[0][1]
 
 
 def url_parts(day: str, name: str) -> tuple[str, ...]:

@@ -2,7 +2,7 @@
 
 A translation may word things its own way, but it must have the same sections (the same heading
 levels, in the same order), show the same snippets in the same order, and actually be
-translated. A day's title also has to match the manifest, which names the day on the site.
+translated. A day's heading comes from the manifest, so no page types it.
 """
 
 from __future__ import annotations
@@ -10,13 +10,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from guide_pages import all_languages, extra_pages
 from markdown_it import MarkdownIt
 
-from coursekit.guides import EXERCISES_MARKER, ROOT, guide_days, guide_path, headings, included_snippets
+from coursekit.guides import (
+    DAY_HEADING,
+    EXERCISES_MARKER,
+    ROOT,
+    as_read,
+    day_title,
+    guide_days,
+    guide_path,
+    headings,
+    included_snippets,
+    page_names,
+    page_path,
+)
 from coursekit.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from coursekit.manifest import load_course
-from coursekit.site_hooks import day_title
-from guide_pages import all_languages, extra_pages
 
 TRANSLATIONS = [lang for lang in LANGUAGES if lang != DEFAULT_LANGUAGE]
 HOME = {lang: ROOT / "modules" / ("index.md" if lang == DEFAULT_LANGUAGE else f"index.{lang}.md") for lang in LANGUAGES}
@@ -33,6 +44,7 @@ def pages() -> list[tuple[str, dict[str, Path]]]:
 
 PAGES = pages()
 PAGE_IDS = [name for name, _ in PAGES]
+DAY_PAGES = [(day, name) for day in guide_days() for name in page_names(day)]
 
 
 def read(paths: dict[str, Path], lang: str) -> str:
@@ -80,21 +92,16 @@ def test_prose_is_translated(name: str, paths: dict[str, Path], lang: str) -> No
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_guide_titles_match_the_manifest(lang: str) -> None:
-    written = set(guide_days())
-    for number, day in enumerate(load_course().days, start=1):
-        if day.slug in written:
-            level, title = headings(guide_path(day.slug, lang).read_text(encoding="utf-8"))[0]
-            assert (level, title) == (1, day_title(number, day.title, lang))
-
-
-@pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize(("day", "name"), extra_pages(), ids=[f"{day}/{name}" for day, name in extra_pages()])
-def test_further_pages_are_titled_by_their_day(day: str, name: str, lang: str) -> None:
-    """``# Day 3 · Other transports``: the reader always knows which day a page belongs to."""
+@pytest.mark.parametrize(("day", "name"), DAY_PAGES, ids=[f"{day}/{name}" for day, name in DAY_PAGES])
+def test_day_pages_take_their_heading_from_the_manifest(day: str, name: str, lang: str) -> None:
+    """No page types its day's number or title: the first line is the marker the site and notebooks fill."""
+    first_line = page_path(day, name, lang).read_text(encoding="utf-8").partition("\n")[0]
+    marker = DAY_HEADING.fullmatch(first_line)
+    assert marker is not None, f"{day}/{name} ({lang}) must start with <!-- day-heading -->, not {first_line!r}"
+    assert (marker["title"] is None) == (name == "index"), "only a further page names itself: <!-- day-heading: Its title -->"
     number = [course_day.slug for course_day in load_course().days].index(day) + 1
-    level, title = headings(all_languages(day, name)[lang].read_text(encoding="utf-8"))[0]
-    assert level == 1 and title.startswith(f"{day_title(number, {lang: ''}, lang)}"), title
+    level, title = headings(as_read(first_line, day, lang))[0]
+    assert level == 1 and title.startswith(day_title(number, {lang: ""}, lang)), title
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
