@@ -1,0 +1,35 @@
+"""Predicts that the parser starts right after the model, before the model has sent anything.
+
+The student reads the chain left to right and puts each start before any streaming: prompt,
+model, parser. But a parser's run begins only when the first chunk reaches it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+from langchain_core.runnables import Runnable
+
+
+async def timeline(chain: Runnable, inputs: Any) -> AsyncIterator[tuple[str, str]]:
+    async for event in chain.astream_events(inputs, version="v2"):
+        yield event["event"], event["name"]
+
+
+def predicted_timeline(model_name: str, chunks: int) -> list[tuple[str, str]]:
+    events = [
+        ("on_chain_start", "RunnableSequence"),
+        ("on_prompt_start", "ChatPromptTemplate"),
+        ("on_prompt_end", "ChatPromptTemplate"),
+        ("on_chat_model_start", model_name),
+        ("on_parser_start", "StrOutputParser"),
+    ]
+    for _ in range(chunks):
+        events.append(("on_chat_model_stream", model_name))
+        events.append(("on_parser_stream", "StrOutputParser"))
+        events.append(("on_chain_stream", "RunnableSequence"))
+    events.append(("on_chat_model_end", model_name))
+    events.append(("on_parser_end", "StrOutputParser"))
+    events.append(("on_chain_end", "RunnableSequence"))
+    return events
