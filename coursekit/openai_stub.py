@@ -85,7 +85,8 @@ def create_app(model: FakeStreamingChatModel | None = None) -> FastAPI:
     @app.post("/v1/chat/completions")
     async def chat_completions(body: ChatCompletionRequest) -> Any:
         try:
-            messages = convert_to_messages([m.model_dump(exclude_none=True) for m in body.messages])
+            # "content": null is how an assistant's tool call comes back: keep the key, or it is refused.
+            messages = convert_to_messages([m.model_dump(exclude_none=True) | {"content": m.content} for m in body.messages])
         except (ValueError, TypeError, KeyError) as error:
             return _error_response(400, "invalid_request_error", f"messages: {error}")
         stop = [body.stop] if isinstance(body.stop, str) else body.stop

@@ -133,6 +133,17 @@ def test_a_non_streaming_tool_call_comes_whole(stub_url: str) -> None:
     assert json.loads(call["function"]["arguments"]) == {"city": "Recife"}
 
 
+@pytest.mark.parametrize("content", [{"content": None}, {}], ids=["content-null", "no-content"])
+def test_a_conversation_can_carry_a_tool_call_and_its_result(stub_url: str, content: dict[str, Any]) -> None:
+    """The assistant's tool call comes back with no text (ChatOpenAI leaves the content out), then the tool's answer."""
+    call = {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Recife"}'}}
+    assistant = {"role": "assistant", "tool_calls": [call], **content}
+    messages = [*WEATHER_QUESTION, assistant, {"role": "tool", "tool_call_id": "call_1", "content": "Sunny"}]
+    response = httpx.post(f"{stub_url}/chat/completions", json={"model": "m", "messages": messages})
+    assert response.status_code == 200, response.text
+    assert response.json()["choices"][0]["message"] == {"role": "assistant", "content": REPLY}
+
+
 def test_stop_sequences_cut_the_reply(stub_url: str) -> None:
     events = [json.loads(item) for item in stream_events(stub_url, stop=",")[:-1]]
     text = "".join(e["choices"][0]["delta"].get("content", "") for e in events if e["choices"])
