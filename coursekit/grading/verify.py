@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from coursekit.grading.names import missing_languages
-from coursekit.grading.results import ExerciseResult
+from coursekit.grading.results import ExerciseResult, Report
 from coursekit.grading.runner import DEFAULT_JOBS, grade
 from coursekit.i18n import current_language, t
 from coursekit.manifest import Course
@@ -102,19 +102,37 @@ def _template_violations(result: ExerciseResult, lang: str) -> list[str]:
     return violations
 
 
-def verify_course(course: Course, *, lang: str | None = None, jobs: int = DEFAULT_JOBS) -> list[str]:
-    """Every way the course is inconsistent, one readable line each; empty when all is well."""
+def verify_files(course: Course, *, lang: str | None = None) -> list[str]:
+    """What is wrong without grading anything: missing or orphan files, tests not named in every language."""
     language = current_language(lang)
-    violations = _missing_files(course, language) + _orphans(course, language) + _untranslated_tests(course, language)
-    complete = [
+    return _missing_files(course, language) + _orphans(course, language) + _untranslated_tests(course, language)
+
+
+def gradable(course: Course) -> list[str]:
+    """The exercises whose template, solution and tests all exist: the ones verify grades."""
+    return [
         exercise.name
         for exercise in course.exercises
         if exercise.template.is_file() and exercise.solution.is_file() and exercise.tests.is_file()
     ]
-    if complete:
-        solutions = grade(course, complete, "solutions", lang=language, jobs=jobs)
-        templates = grade(course, complete, "exercises", lang=language, jobs=jobs)
-        for solved, template in zip(solutions.exercises, templates.exercises, strict=True):
-            violations += _solution_violations(solved, language)
-            violations += _template_violations(template, language)
+
+
+def verify_grades(solutions: Report, templates: Report, *, lang: str | None = None) -> list[str]:
+    """Every solution passes and every template fails at its TODO, from the two gradings of :func:`gradable`."""
+    language = current_language(lang)
+    violations = []
+    for solved, template in zip(solutions.exercises, templates.exercises, strict=True):
+        violations += _solution_violations(solved, language)
+        violations += _template_violations(template, language)
+    return violations
+
+
+def verify_course(course: Course, *, lang: str | None = None, jobs: int = DEFAULT_JOBS) -> list[str]:
+    """Every way the course is inconsistent, one readable line each; empty when all is well."""
+    language = current_language(lang)
+    violations = verify_files(course, lang=language)
+    if names := gradable(course):
+        solutions = grade(course, names, "solutions", lang=language, jobs=jobs)
+        templates = grade(course, names, "exercises", lang=language, jobs=jobs)
+        violations += verify_grades(solutions, templates, lang=language)
     return violations

@@ -6,7 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from course_grades import CourseGrades
 
+from coursekit.grading import grade
+from coursekit.grading.verify import gradable
 from coursekit.manifest import Course, load_course
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -24,3 +27,10 @@ def mini_course() -> Course:
 def mini_copy(tmp_path: Path) -> Path:
     """A throw-away copy of the mini course, for tests that break it on purpose."""
     return Path(shutil.copytree(MINI, tmp_path / "mini"))
+
+@pytest.fixture(scope="session")
+def real_course_grades() -> CourseGrades:
+    """One grading of the real course per test session, the way `coursekit verify` grades it (sandbox auto)."""
+    course = load_course()
+    names = gradable(course)
+    return CourseGrades(course, grade(course, names, "solutions", lang="en"), grade(course, names, "exercises", lang="en"))

@@ -1,8 +1,5 @@
-"""The real course through the grader: broken submissions cost only the exercises they break.
-
-(That every solution passes and every template fails is ``coursekit verify``, which
-tests/test_cli.py runs as a subprocess, the way ``make test`` promises.)
-"""
+"""The real course through the grader: it is consistent (what ``coursekit verify`` checks, from the
+session's one grading of it), and broken submissions cost only the exercises they break."""
 
 from __future__ import annotations
 
@@ -11,8 +8,11 @@ import time
 from pathlib import Path
 
 import pytest
+from course_grades import CourseGrades
 
 from coursekit.grading import grade
+from coursekit.grading.corpus import verify_corpus
+from coursekit.grading.verify import verify_files, verify_grades
 from coursekit.manifest import load_course
 
 #: What a submission can do to the grader, by exercise position in the manifest.
@@ -23,6 +23,20 @@ BREAKAGES = {
 }
 #: The issue's promise for a whole course with those three in it.
 WHOLE_COURSE_BUDGET_SECONDS = 60
+
+
+def test_every_solution_passes_and_every_template_fails_at_its_todo(real_course_grades: CourseGrades) -> None:
+    grades = real_course_grades
+    assert verify_files(grades.course, lang="en") == []
+    assert verify_grades(grades.solutions, grades.templates, lang="en") == []
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_every_wrong_solution_of_the_corpus_fails_and_every_right_one_passes() -> None:
+    check = verify_corpus(load_course(), lang="en")
+    assert check.violations == []
+    assert check.wrong and check.right
 
 
 @pytest.mark.slow
