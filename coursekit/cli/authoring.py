@@ -66,6 +66,8 @@ def serve(
                                           help=help_text("serve_host"))] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", metavar=metavar("port"), min=1, max=65535,
                                       help=help_text("serve_port"))] = 8000,
+    workers: Annotated[int, typer.Option("--workers", metavar=metavar("count"), min=1,
+                                         help=help_text("serve_workers"))] = 1,
     lang: Lang = None,
 ) -> None:
     """Run the day-3 reference server until Ctrl-C."""
@@ -76,7 +78,7 @@ def serve(
     try:
         # The server words its own messages from COURSE_LANG; make it agree with --lang.
         with patch.dict(os.environ, {"COURSE_LANG": current.lang}):
-            run(host, port)
+            run(host, port, workers)
     except (ServerConfigError, UnknownProviderError) as error:
         raise CourseCLIError(str(error)) from None
 

@@ -1,7 +1,7 @@
 """``create_app()``: the FastAPI application, with its model, settings and state injected.
 
-Everything a request needs lives on ``app.state`` (the model, the token service, the stream
-counter), so tests and notebooks can build as many independent apps as they like, each with
+Everything a request needs lives on ``app.state`` (the model, the token service, the login
+throttle, the stream counter), so tests and notebooks can build as many independent apps as they like, each with
 its own model, e.g. ``create_app(model=FakeStreamingChatModel(error_after=3))``.
 """
 
@@ -20,6 +20,7 @@ from coursekit.server.errors import install_error_handlers
 from coursekit.server.limits import BodySizeLimit
 from coursekit.server.settings import ServerSettings
 from coursekit.server.streaming import StreamTracker
+from coursekit.server.throttle import LoginThrottle
 
 #: Larger bodies are refused with 413 before they are read: a maximal prompt is ~24 KiB of JSON.
 MAX_BODY_BYTES = 64 * 1024
@@ -52,9 +53,10 @@ def create_app(model: BaseChatModel | None = None, settings: ServerSettings | No
     app.state.settings = settings
     app.state.model = model if model is not None else default_model()
     app.state.tokens = TokenService(settings)
+    app.state.login_throttle = LoginThrottle(settings)
     app.state.streams = StreamTracker()
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES, timeout=settings.body_timeout_seconds)
     app.include_router(routes.router)
     app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")

@@ -41,6 +41,11 @@ class BackgroundServer:
             target=self._server.run, kwargs={"sockets": [self._socket]}, name=f"uvicorn-{self.port}", daemon=True
         )
 
+    @property
+    def open_connections(self) -> int:
+        """Connections the server holds right now (idle, reading or streaming)."""
+        return len(self._server.server_state.connections)
+
     def start(self) -> str:
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT_SECONDS

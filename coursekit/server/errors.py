@@ -42,6 +42,14 @@ class ApiError(Exception):
         self.values = values
 
 
+class ApiHTTPError(StarletteHTTPException):
+    """An :class:`ApiError` raised while FastAPI reads a body: it lets only HTTP exceptions through."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__(error.status_code, headers=error.headers)
+        self.api_error = error
+
+
 def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     """The JSON error document, also used as the data of an SSE ``error`` event."""
     return {"error": {"code": code, "message": message, **extra}}
@@ -71,6 +79,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if isinstance(error, ApiHTTPError):
+            return api_error_response(error.api_error, request_language(request))
         code = _HTTP_CODES.get(error.status_code, "request_failed")
         message = t(
             f"server.{code}", request_language(request),

@@ -1,26 +1,34 @@
-"""Refuse oversized request bodies with the JSON 413, before reading them into memory.
+"""Refuse request bodies that are too large or too slow, with the JSON 413 or 408, before holding them.
 
 Starlette's own body limit answers in plain text, and FastAPI places it outside every user
 middleware, so it cannot be given the course's error shape; this one is small enough to own.
+The header timeout and the connection bound live in :mod:`coursekit.server.connections`: the
+application only sees a request once its headers are complete.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from starlette.datastructures import Headers
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from coursekit.server.errors import ApiError, api_error_response
+from coursekit.server.errors import ApiError, ApiHTTPError, api_error_response
 from coursekit.server.language import request_language
+
+#: A refused body may still be arriving: close the connection rather than read the rest.
+_CLOSE = {"Connection": "close"}
 
 
 class BodySizeLimit:
-    """ASGI middleware: at most ``max_bytes`` of request body, declared or streamed."""
+    """ASGI middleware: at most ``max_bytes`` of request body, declared or streamed, within ``timeout`` seconds."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, timeout: float) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -28,19 +36,35 @@ class BodySizeLimit:
             return
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            response = api_error_response(ApiError(413, "body_too_large"), request_language(Request(scope)))
-            await response(scope, receive, send)
+            error = ApiError(413, "body_too_large", headers=_CLOSE)
+            await api_error_response(error, request_language(Request(scope)))(scope, receive, send)
             return
         received = 0
+        deadline = time.monotonic() + self.timeout
+        complete = False
 
-        async def counting_receive() -> Message:
-            # A chunked body has no Content-Length: count it as it arrives. The exception
-            # reaches the route's body parsing, which hands it to the JSON error handler.
-            nonlocal received
-            message = await receive()
+        async def guarded_receive() -> Message:
+            # The exceptions reach the route's body parsing, which hands them to the JSON error
+            # handler. Once the body is complete, receive() only waits for the client to leave
+            # (sse-starlette's disconnect watcher), which may take as long as the stream.
+            nonlocal received, complete
+            if complete:
+                return await receive()
+            try:
+                async with asyncio.timeout(deadline - time.monotonic()):
+                    message = await receive()
+            except TimeoutError:
+                raise ApiHTTPError(ApiError(408, "body_timeout", headers=_CLOSE, seconds=_shown(self.timeout))) from None
             received += len(message.get("body", b""))
+            complete = not message.get("more_body", False)
             if received > self.max_bytes:
-                raise HTTPException(413)
+                # A chunked body has no Content-Length: it is counted as it arrives.
+                raise ApiHTTPError(ApiError(413, "body_too_large", headers=_CLOSE))
             return message
 
-        await self.app(scope, counting_receive, send)
+        await self.app(scope, guarded_receive, send)
+
+
+def _shown(seconds: float) -> str:
+    """``10.0`` -> ``"10"``, ``0.5`` -> ``"0.5"``: how a person writes a number of seconds."""
+    return f"{seconds:g}"

@@ -51,3 +51,26 @@ class ChatReply(BaseModel):
 class Health(BaseModel):
     status: Literal["ok"] = "ok"
     active_streams: int
+    """Streams this worker is sending right now."""
+    worker: str
+    """Which process answered, ``host/pid``: behind a load balancer, or with ``--workers``, they differ."""
+
+
+class FieldProblem(BaseModel):
+    field: str
+    message: str
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    """Stable, for programs to branch on: ``invalid_json``, ``wrong_credentials``, ``too_many_logins``..."""
+    message: str
+    """For people, in the request's language."""
+    details: list[FieldProblem] | None = None
+    """422 only: one entry per field that is wrong."""
+
+
+class ErrorResponse(BaseModel):
+    """The one shape of every error the server answers."""
+
+    error: ErrorInfo

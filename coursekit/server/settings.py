@@ -9,15 +9,25 @@ operator sets a real password and a stable secret.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from coursekit.i18n import t
 
 DEFAULT_USERNAME = "admin"
 DEFAULT_PASSWORD = "admin123"
 DEFAULT_TOKEN_TTL_SECONDS = 3600
+#: Wrong passwords allowed per client address and username within the window, then 429.
+DEFAULT_LOGIN_ATTEMPTS = 5
+DEFAULT_LOGIN_WINDOW_SECONDS = 60
+#: A client must send its request headers, then its body, within these many seconds.
+DEFAULT_HEADER_TIMEOUT_SECONDS = 10
+DEFAULT_BODY_TIMEOUT_SECONDS = 10
+#: Open connections one worker accepts; more are answered 503 at once and closed.
+DEFAULT_MAX_CONNECTIONS = 1000
 #: HS256 secrets shorter than this can be brute-forced from one captured token.
 MIN_SECRET_LENGTH = 32
 
@@ -25,6 +35,11 @@ USERNAME_ENV = "COURSE_SERVER_USERNAME"
 PASSWORD_ENV = "COURSE_SERVER_PASSWORD"
 SECRET_ENV = "COURSE_SERVER_JWT_SECRET"
 TOKEN_TTL_ENV = "COURSE_SERVER_TOKEN_TTL"
+LOGIN_ATTEMPTS_ENV = "COURSE_SERVER_LOGIN_ATTEMPTS"
+LOGIN_WINDOW_ENV = "COURSE_SERVER_LOGIN_WINDOW"
+HEADER_TIMEOUT_ENV = "COURSE_SERVER_HEADER_TIMEOUT"
+BODY_TIMEOUT_ENV = "COURSE_SERVER_BODY_TIMEOUT"
+MAX_CONNECTIONS_ENV = "COURSE_SERVER_MAX_CONNECTIONS"
 
 
 class ServerConfigError(ValueError):
@@ -37,29 +52,36 @@ class UnsafeServerError(ServerConfigError):
 
 @dataclass(frozen=True)
 class ServerSettings:
-    """Login credentials and token policy; ``jwt_secret=None`` means a random one per start."""
+    """Login credentials, token policy, login throttle and connection limits.
+
+    ``jwt_secret=None`` means a random one per start (per worker: see :func:`coursekit.server.serve.run`).
+    """
 
     username: str = DEFAULT_USERNAME
     password: str = field(default=DEFAULT_PASSWORD, repr=False)
     jwt_secret: str | None = field(default=None, repr=False)
     token_ttl_seconds: int = DEFAULT_TOKEN_TTL_SECONDS
+    login_attempts: int = DEFAULT_LOGIN_ATTEMPTS
+    login_window_seconds: int = DEFAULT_LOGIN_WINDOW_SECONDS
+    header_timeout_seconds: float = DEFAULT_HEADER_TIMEOUT_SECONDS
+    body_timeout_seconds: float = DEFAULT_BODY_TIMEOUT_SECONDS
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
         """Read ``COURSE_SERVER_*`` variables; unset or empty ones keep the defaults."""
         env = os.environ if environ is None else environ
-        ttl_text = env.get(TOKEN_TTL_ENV) or str(DEFAULT_TOKEN_TTL_SECONDS)
-        try:
-            ttl = int(ttl_text)
-        except ValueError:
-            ttl = 0
-        if ttl <= 0:
-            raise ServerConfigError(t("server.bad_token_ttl", None, variable=TOKEN_TTL_ENV, value=ttl_text))
+        ttl = _positive(env, TOKEN_TTL_ENV, DEFAULT_TOKEN_TTL_SECONDS, "server.bad_token_ttl", int)
         return cls(
             username=env.get(USERNAME_ENV) or DEFAULT_USERNAME,
             password=env.get(PASSWORD_ENV) or DEFAULT_PASSWORD,
             jwt_secret=env.get(SECRET_ENV) or None,
             token_ttl_seconds=ttl,
+            login_attempts=_positive(env, LOGIN_ATTEMPTS_ENV, DEFAULT_LOGIN_ATTEMPTS, "server.bad_count", int),
+            login_window_seconds=_positive(env, LOGIN_WINDOW_ENV, DEFAULT_LOGIN_WINDOW_SECONDS, "server.bad_token_ttl", int),
+            header_timeout_seconds=_positive(env, HEADER_TIMEOUT_ENV, DEFAULT_HEADER_TIMEOUT_SECONDS, "server.bad_seconds", float),
+            body_timeout_seconds=_positive(env, BODY_TIMEOUT_ENV, DEFAULT_BODY_TIMEOUT_SECONDS, "server.bad_seconds", float),
+            max_connections=_positive(env, MAX_CONNECTIONS_ENV, DEFAULT_MAX_CONNECTIONS, "server.bad_count", int),
         )
 
     @property
@@ -84,6 +106,18 @@ class ServerSettings:
         problems = self.problems_for(host)
         if problems:
             raise UnsafeServerError(t("server.refuse_to_start", None, host=host, problems="; ".join(problems)))
+
+
+def _positive(env: Mapping[str, str], variable: str, default: Any, message: str, kind: Callable[[str], Any]) -> Any:
+    """The finite number > 0 in ``variable`` (``default`` when unset), or a :class:`ServerConfigError` naming it."""
+    text = env.get(variable) or str(default)
+    try:
+        value = kind(text)
+    except ValueError:
+        value = 0
+    if not 0 < value < math.inf:  # also refuses "nan"
+        raise ServerConfigError(t(message, None, variable=variable, value=text))
+    return value
 
 
 def is_loopback(host: str) -> bool:

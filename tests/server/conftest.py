@@ -15,7 +15,7 @@ import httpx
 import pytest
 from langchain_core.language_models import BaseChatModel
 
-from coursekit.server import BackgroundServer, ServerSettings, create_app
+from coursekit.server import BackgroundServer, ServerSettings, create_app, uvicorn_options
 from coursekit.testing import ProbeModel
 
 #: A fixed secret, so tests can forge expired or foreign tokens for the same server.
@@ -36,14 +36,15 @@ def settings() -> ServerSettings:
 def serve(settings: ServerSettings) -> Iterator[Serve]:
     """``serve(model, settings=...)`` starts a server and returns its base URL; all stop at teardown.
 
-    Without a model, the server gets a quick probe that answers :data:`SHORT_ANSWER`.
+    Without a model, the server gets a quick probe that answers :data:`SHORT_ANSWER`. It runs
+    with the connection limits ``coursekit serve`` applies (:func:`uvicorn_options`).
     """
     with ExitStack() as servers:
 
         def start(model: BaseChatModel | None = None, *, settings: ServerSettings = settings) -> str:
             model = model if model is not None else ProbeModel(responses=[SHORT_ANSWER], token_delay=0.0)
             app = create_app(model=model, settings=settings)
-            return servers.enter_context(BackgroundServer(app))
+            return servers.enter_context(BackgroundServer(app, **uvicorn_options(settings)))
 
         yield start
 
