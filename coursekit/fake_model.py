@@ -254,10 +254,14 @@ class FakeStreamingChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        # BaseChatModel fires on_llm_new_token for every chunk it receives from here.
+        # BaseChatModel fires on_llm_new_token for every chunk it receives from here, except
+        # under astream_events(version="v3"): it passes a run_manager then, and leaves the
+        # tokens to the model, which ChatOpenAI and ChatMaritaca report themselves.
         for delay, chunk in self._paced_chunks(messages, stop, **kwargs):
             if delay:
                 time.sleep(delay)
+            if run_manager:
+                run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk
 
     async def _astream(
@@ -276,6 +280,8 @@ class FakeStreamingChatModel(BaseChatModel):
             if delay or time.perf_counter() - handed_over >= LOOP_SLICE:
                 await asyncio.sleep(delay)
                 handed_over = time.perf_counter()
+            if run_manager:  # only version="v3" passes one: see _stream
+                await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
             yield chunk
 
     def _paced_chunks(

@@ -457,6 +457,31 @@ async def test_streaming_true_makes_ainvoke_fire_token_callbacks(layout: str) ->
     assert counter.count == len(await acollect(model, "hi")) > len(PIECES)
 
 
+class TokenTexts(BaseCallbackHandler):
+    """The tokens ``on_llm_new_token`` receives, by position (async managers) or by keyword (sync)."""
+
+    def __init__(self) -> None:
+        self.tokens: list[str] = []
+
+    def on_llm_new_token(self, *args: Any, **kwargs: Any) -> None:
+        self.tokens.append(args[0] if args else kwargs["token"])
+
+
+@pytest.mark.filterwarnings("ignore::langchain_core._api.LangChainBetaWarning")
+@each_layout
+async def test_the_v3_event_stream_fires_a_token_callback_per_chunk_like_the_real_clients(layout: str) -> None:
+    """Under astream_events(version="v3") core leaves on_llm_new_token to the model: ChatOpenAI and
+    ChatMaritaca fire it in their own _astream, so a handler sees the tokens with them, and must with the fake."""
+    counter, tokens = AsyncTokenCounter(), TokenTexts()
+    model = FakeStreamingChatModel(responses=[REPLY], chunk_layout=layout)
+    stream = await model.astream_events("hi", config={"callbacks": [counter, tokens]}, version="v3")
+    assert await stream.text == REPLY
+    assert texts(tokens.tokens) == PIECES and counter.count == len(tokens.tokens)
+    synced = TokenTexts()
+    model.stream_events("hi", config={"callbacks": [synced]}, version="v3").output
+    assert synced.tokens == tokens.tokens, "the sync v3 stream fires them too"
+
+
 def test_streaming_stdout_handler_prints_the_tokens(capsys: pytest.CaptureFixture[str]) -> None:
     handler = StreamingStdOutCallbackHandler()
     FakeStreamingChatModel(responses=[REPLY], streaming=True).invoke("hi", config={"callbacks": [handler]})
