@@ -3,8 +3,9 @@
 ``tests/corpus/<day>/<stem>/`` holds, for every exercise, ``wrong_<mistake>.py`` files (plausible
 wrong solutions whose docstring's first line names the mistake) and ``right_<style>.py`` files
 (correct alternatives in another style). Every wrong one must fail, every right one must pass. The
-files are graded like submissions: each pass stacks, for every exercise, its n-th wrong or right
-file into one target folder, so the whole corpus costs a few gradings, not one per file.
+files are graded like submissions, each in a folder of its own, all of them in one queue of
+children forked from one warmed grader: the whole corpus costs one grading's start-up, and a slow
+wrong solution holds up only its own slot.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ from __future__ import annotations
 import ast
 import shutil
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursekit.grading.results import ExerciseResult
-from coursekit.grading.runner import DEFAULT_JOBS, grade
+from coursekit.grading.runner import DEFAULT_JOBS, choose_start_method, run_pairs, warm_up
 from coursekit.i18n import current_language, t
 from coursekit.manifest import Course, Exercise
 
@@ -60,17 +60,6 @@ def samples(course: Course, exercise: Exercise) -> list[Sample]:
             if path.stem.startswith(("wrong_", "right_"))]
 
 
-def _layers(found: Iterable[Sample]) -> list[list[Sample]]:
-    """Stack samples so that no layer holds two of the same exercise."""
-    layers: list[list[Sample]] = []
-    for sample in found:
-        layer = next((layer for layer in layers if all(other.exercise != sample.exercise for other in layer)), None)
-        if layer is None:
-            layers.append(layer := [])
-        layer.append(sample)
-    return layers
-
-
 def _verdict(sample: Sample, result: ExerciseResult, lang: str, root: Path) -> str | None:
     shown = sample.path.relative_to(root).as_posix()
     if sample.wrong and result.status == "pass":
@@ -102,18 +91,20 @@ def verify_corpus(course: Course, *, lang: str | None = None, jobs: int = CORPUS
                                       right=len(mine) - wrong, min_wrong=MIN_WRONG, min_right=MIN_RIGHT))
         found += mine
     with tempfile.TemporaryDirectory(prefix="coursekit-corpus-") as scratch:
-        for number, layer in enumerate(_layers(found)):
-            target = Path(scratch) / f"corpus{number}"
-            for sample in layer:
-                destination = sample.exercise.file_in(target)
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(sample.path, destination)
-            report = grade(course, [sample.exercise.name for sample in layer], target, lang=language, jobs=jobs, sandbox="none")
-            results = {result.name: result for result in report.exercises}
-            for sample in layer:
-                result = results[sample.exercise.name]
-                check.wrong += sample.wrong
-                check.right += not sample.wrong
-                if (problem := _verdict(sample, result, language, course.root)) is not None:
-                    check.violations.append(problem)
+        pairs = []
+        for number, sample in enumerate(found):
+            target = Path(scratch) / f"sample{number}"
+            destination = sample.exercise.file_in(target)
+            destination.parent.mkdir(parents=True)
+            shutil.copyfile(sample.path, destination)
+            pairs.append((sample.exercise, target))
+        method = choose_start_method("auto")
+        if method == "fork":
+            warm_up()
+        results = run_pairs(pairs, lang=language, jobs=jobs, method=method)
+    for sample, result in zip(found, results, strict=True):
+        check.wrong += sample.wrong
+        check.right += not sample.wrong
+        if (problem := _verdict(sample, result, language, course.root)) is not None:
+            check.violations.append(problem)
     return check

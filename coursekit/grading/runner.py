@@ -239,32 +239,52 @@ def run_exercises(
     on_result: OnResult | None = None,
 ) -> list[ExerciseResult]:
     """Grade ``exercises`` against ``target``, ``jobs`` at a time; results in the given order."""
-    order = list(exercises)
-    waiting = deque(order)
-    running: dict[int, _Run] = {}
-    finished: dict[str, ExerciseResult] = {}
+    pairs = [(exercise, target) for exercise in exercises]
+    return run_pairs(pairs, lang=lang, jobs=jobs, method=method, processes=processes, on_result=on_result)
+
+
+def run_pairs(
+    pairs: Iterable[tuple[Exercise, Path]],
+    *,
+    lang: str,
+    jobs: int,
+    method: Literal["fork", "spawn"],
+    processes: int | None = None,
+    on_result: OnResult | None = None,
+) -> list[ExerciseResult]:
+    """Grade each exercise against its own target, ``jobs`` at a time; results in the given order.
+
+    One queue for every pair keeps all ``jobs`` busy, e.g. for the corpus, where the same
+    exercise comes once per wrong solution, each in a folder of its own.
+    """
+    order = list(pairs)
+    waiting = deque(enumerate(order))
+    running: dict[int, tuple[int, _Run]] = {}
+    finished: dict[int, ExerciseResult] = {}
     try:
         while waiting or running:
             while waiting and len(running) < max(1, jobs):
-                run = _start(waiting.popleft(), target, lang, method, processes)
-                running[run.fd] = run
-            wait = max(0.0, min(run.deadline for run in running.values()) - time.monotonic())
+                index, (exercise, target) = waiting.popleft()
+                run = _start(exercise, target, lang, method, processes)
+                running[run.fd] = (index, run)
+            wait = max(0.0, min(run.deadline for _, run in running.values()) - time.monotonic())
             ready, _, _ = select.select(list(running), [], [], wait)
-            ended = {fd: False for fd in ready if not running[fd].feed(os.read(fd, _READ_SIZE))}
+            ended = {fd: False for fd in ready if not running[fd][1].feed(os.read(fd, _READ_SIZE))}
             now = time.monotonic()
-            ended |= {fd: True for fd, run in running.items() if fd not in ended and now >= run.deadline}
+            ended |= {fd: True for fd, (_, run) in running.items() if fd not in ended and now >= run.deadline}
             for fd, timed_out in ended.items():
-                result = _finish(running.pop(fd), timed_out, lang)
-                finished[result.name] = result
+                index, run = running.pop(fd)
+                finished[index] = result = _finish(run, timed_out, lang)
                 if on_result is not None:
                     on_result(result)
     finally:
-        for run in running.values():
+        for _, run in running.values():
             _stop(run)
-    return [finished[exercise.name] for exercise in order]
+    return [finished[index] for index in range(len(order))]
 
 
-def _choose_method(start: StartMethod) -> Literal["fork", "spawn"]:
+def choose_start_method(start: StartMethod) -> Literal["fork", "spawn"]:
+    """``auto``: fork a warmed grader where that is safe (no threads), else spawn fresh interpreters."""
     if start != "auto":
         return start
     return "fork" if hasattr(os, "fork") and threading.active_count() == 1 else "spawn"
@@ -311,7 +331,7 @@ def grade(
     if chosen == "bwrap":
         results = grade_in_bwrap(course, exercises, root, lang=language, jobs=jobs, on_result=on_result)
     else:
-        method = _choose_method(start)
+        method = choose_start_method(start)
         if method == "fork":
             warm_up()
         results = run_exercises(exercises, root, lang=language, jobs=jobs, method=method, on_result=on_result)
