@@ -6,9 +6,9 @@ thousand of them exhaust the server's file descriptors. :class:`GuardedH11Protoc
 h11 protocol with two additions: a request's headers must be complete within
 ``header_timeout`` seconds of the connection opening (or of the previous response on a
 keep-alive connection), and a connection accepted while ``max_connections`` are open gets a
-503 at once. Both answer in the course's JSON error shape and close the connection. h11 itself
-refuses headers larger than :data:`MAX_HEADER_BYTES` (400), so each waiting connection holds
-at most that much; the body's own size and time limits are in :mod:`coursekit.server.limits`.
+503 at once. h11 itself refuses headers larger than :data:`MAX_HEADER_BYTES` (400), so each
+waiting connection holds at most that much. All three answer in the course's JSON error shape
+and close the connection; the body's own size and time limits are in :mod:`coursekit.server.limits`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import asyncio
 import functools
 import json
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import Any
 
 import h11
@@ -87,11 +88,19 @@ class GuardedH11Protocol(H11Protocol):
         self._header_deadline = None
         if self.transport.is_closing() or self.conn.their_state is not h11.IDLE:
             return
-        message = t("server.header_timeout", None, seconds=f"{self.limits.header_timeout:g}")
-        body = json.dumps(error_body("header_timeout", message), ensure_ascii=False).encode()
+        self._answer_and_close(408, "header_timeout", seconds=f"{self.limits.header_timeout:g}")
+
+    def send_400_response(self, msg: str) -> None:
+        """What h11 cannot parse (a broken request line, headers over :data:`MAX_HEADER_BYTES`) gets the JSON 400 too."""
+        self._answer_and_close(400, "bad_request")
+
+    def _answer_and_close(self, status: int, code: str, **values: Any) -> None:
+        """An error response written before any application runs, in the server's language."""
+        body = json.dumps(error_body(code, t(f"server.{code}", None, **values)), ensure_ascii=False).encode()
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), (b"connection", b"close")]
+        reason = HTTPStatus(status).phrase.encode()
         try:
-            for event in (h11.Response(status_code=408, headers=headers, reason=b"Request Timeout"), h11.Data(data=body), h11.EndOfMessage()):
+            for event in (h11.Response(status_code=status, headers=headers, reason=reason), h11.Data(data=body), h11.EndOfMessage()):
                 self.transport.write(self.conn.send(event) or b"")
         except h11.LocalProtocolError:  # a response is already under way: just close
             pass
