@@ -1,4 +1,4 @@
-"""Collects every event first and yields them after the loop, so nothing leaves before the answer ends."""
+"""Gathers every chunk first, to have the finish reason before the first event, so nothing leaves before the answer ends."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from sse_starlette import EventSourceResponse, JSONServerSentEvent
 
 
 async def token_events(model: BaseChatModel, prompt: str) -> AsyncIterator[JSONServerSentEvent]:
-    events = []
-    async for chunk in model.astream(prompt):
-        if chunk.text:
-            events.append(JSONServerSentEvent({"text": chunk.text}, event="token", id=str(len(events) + 1)))
-    for event in events:
-        yield event
-    yield JSONServerSentEvent({"tokens": len(events)}, event="done")
+    chunks = [chunk async for chunk in model.astream(prompt)]
+    answer = sum(chunks[1:], chunks[0])
+    texts = [chunk.text for chunk in chunks if chunk.text]
+    for number, text in enumerate(texts, start=1):
+        yield JSONServerSentEvent({"text": text}, event="token", id=str(number))
+    finish_reason = answer.response_metadata.get("finish_reason")
+    yield JSONServerSentEvent({"tokens": len(texts), "finish_reason": finish_reason, "usage": answer.usage_metadata}, event="done")
 
 
 def create_app(model: BaseChatModel) -> FastAPI:

@@ -1,4 +1,4 @@
-"""Sends a token event for every chunk, the empty opening and closing chunks included."""
+"""Sends a token event for every chunk, the empty opening and closing chunks included, since they belong to the sum too."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ from sse_starlette import EventSourceResponse, JSONServerSentEvent
 
 async def token_events(model: BaseChatModel, prompt: str) -> AsyncIterator[JSONServerSentEvent]:
     tokens = 0
+    answer = None
     async for chunk in model.astream(prompt):
+        answer = chunk if answer is None else answer + chunk
         tokens += 1
         yield JSONServerSentEvent({"text": chunk.text}, event="token", id=str(tokens))
-    yield JSONServerSentEvent({"tokens": tokens}, event="done")
+    finish_reason = answer.response_metadata.get("finish_reason") if answer else None
+    usage = answer.usage_metadata if answer else None
+    yield JSONServerSentEvent({"tokens": tokens, "finish_reason": finish_reason, "usage": usage}, event="done")
 
 
 def create_app(model: BaseChatModel) -> FastAPI:

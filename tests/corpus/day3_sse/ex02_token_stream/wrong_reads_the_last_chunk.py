@@ -1,4 +1,4 @@
-"""Numbers the token events from 0: the count goes up after the yield, not before."""
+"""Reads the finish reason and the usage from the last chunk, which ChatOpenAI and ChatMaritaca leave empty."""
 
 from __future__ import annotations
 
@@ -11,11 +11,15 @@ from sse_starlette import EventSourceResponse, JSONServerSentEvent
 
 async def token_events(model: BaseChatModel, prompt: str) -> AsyncIterator[JSONServerSentEvent]:
     tokens = 0
+    last = None
     async for chunk in model.astream(prompt):
+        last = chunk
         if chunk.text:
-            yield JSONServerSentEvent({"text": chunk.text}, event="token", id=str(tokens))
             tokens += 1
-    yield JSONServerSentEvent({"tokens": tokens}, event="done")
+            yield JSONServerSentEvent({"text": chunk.text}, event="token", id=str(tokens))
+    # the stream is over: its last chunk says how it ended
+    done = {"tokens": tokens, "finish_reason": last.response_metadata.get("finish_reason"), "usage": last.usage_metadata}
+    yield JSONServerSentEvent(done, event="done")
 
 
 def create_app(model: BaseChatModel) -> FastAPI:

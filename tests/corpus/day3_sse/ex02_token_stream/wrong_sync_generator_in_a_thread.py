@@ -1,4 +1,4 @@
-"""Correct: a plain def generator over model.stream(), which sse-starlette iterates in a worker thread."""
+"""A plain def generator over model.stream(), run in a worker thread: a client that leaves does not close the model's stream."""
 
 from __future__ import annotations
 
@@ -11,11 +11,15 @@ from sse_starlette import EventSourceResponse, JSONServerSentEvent
 
 def token_events(model: BaseChatModel, prompt: str) -> Iterator[JSONServerSentEvent]:
     tokens = 0
+    answer = None
     for chunk in model.stream(prompt):
+        answer = chunk if answer is None else answer + chunk
         if chunk.text:
             tokens += 1
             yield JSONServerSentEvent({"text": chunk.text}, event="token", id=str(tokens))
-    yield JSONServerSentEvent({"tokens": tokens}, event="done")
+    finish_reason = answer.response_metadata.get("finish_reason") if answer else None
+    usage = answer.usage_metadata if answer else None
+    yield JSONServerSentEvent({"tokens": tokens, "finish_reason": finish_reason, "usage": usage}, event="done")
 
 
 def create_app(model: BaseChatModel) -> FastAPI:

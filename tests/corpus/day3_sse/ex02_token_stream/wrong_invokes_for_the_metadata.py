@@ -1,4 +1,4 @@
-"""Waits for the whole answer with ainvoke(), then sends its words one by one as if they were streamed."""
+"""Streams the tokens, then calls ainvoke() for the finish reason and the usage: every request pays for two answers."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from sse_starlette import EventSourceResponse, JSONServerSentEvent
 
 
 async def token_events(model: BaseChatModel, prompt: str) -> AsyncIterator[JSONServerSentEvent]:
-    answer = await model.ainvoke(prompt)
-    words = answer.text.split(" ")
-    for number, word in enumerate(words, start=1):
-        text = word if number == 1 else " " + word
-        yield JSONServerSentEvent({"text": text}, event="token", id=str(number))
-    yield JSONServerSentEvent({"tokens": len(words)}, event="done")
+    tokens = 0
+    async for chunk in model.astream(prompt):
+        if chunk.text:
+            tokens += 1
+            yield JSONServerSentEvent({"text": chunk.text}, event="token", id=str(tokens))
+    whole = await model.ainvoke(prompt)
+    finish_reason = whole.response_metadata.get("finish_reason")
+    yield JSONServerSentEvent({"tokens": tokens, "finish_reason": finish_reason, "usage": whole.usage_metadata}, event="done")
 
 
 def create_app(model: BaseChatModel) -> FastAPI:

@@ -1,4 +1,4 @@
-"""Counts every chunk, empty ones included, so the ids skip and done reports too many tokens."""
+"""Adds only the chunks with text to the sum, so the finish reason and the usage, which come on empty chunks, are lost."""
 
 from __future__ import annotations
 
@@ -10,12 +10,16 @@ from sse_starlette import EventSourceResponse, JSONServerSentEvent
 
 
 async def token_events(model: BaseChatModel, prompt: str) -> AsyncIterator[JSONServerSentEvent]:
-    count = 0
+    tokens = 0
+    answer = None
     async for chunk in model.astream(prompt):
-        count += 1
         if chunk.text:
-            yield JSONServerSentEvent({"text": chunk.text}, event="token", id=str(count))
-    yield JSONServerSentEvent({"tokens": count}, event="done")
+            tokens += 1
+            answer = chunk if answer is None else answer + chunk
+            yield JSONServerSentEvent({"text": chunk.text}, event="token", id=str(tokens))
+    finish_reason = answer.response_metadata.get("finish_reason") if answer else None
+    usage = answer.usage_metadata if answer else None
+    yield JSONServerSentEvent({"tokens": tokens, "finish_reason": finish_reason, "usage": usage}, event="done")
 
 
 def create_app(model: BaseChatModel) -> FastAPI:

@@ -1,4 +1,4 @@
-"""Sends the bare text as data (a dict event), not the JSON {"text": ...} the client parses."""
+"""Writes finish_reason "stop" whenever the loop ends, so an answer cut by the token limit passes for a complete one."""
 
 from __future__ import annotations
 
@@ -9,13 +9,16 @@ from langchain_core.language_models import BaseChatModel
 from sse_starlette import EventSourceResponse, JSONServerSentEvent
 
 
-async def token_events(model: BaseChatModel, prompt: str) -> AsyncIterator[dict]:
+async def token_events(model: BaseChatModel, prompt: str) -> AsyncIterator[JSONServerSentEvent]:
     tokens = 0
+    answer = None
     async for chunk in model.astream(prompt):
+        answer = chunk if answer is None else answer + chunk
         if chunk.text:
             tokens += 1
-            yield {"event": "token", "id": str(tokens), "data": chunk.text}
-    yield {"event": "done", "data": str(tokens)}
+            yield JSONServerSentEvent({"text": chunk.text}, event="token", id=str(tokens))
+    # no exception, so the model finished normally
+    yield JSONServerSentEvent({"tokens": tokens, "finish_reason": "stop", "usage": answer.usage_metadata}, event="done")
 
 
 def create_app(model: BaseChatModel) -> FastAPI:

@@ -1,0 +1,34 @@
+"""Sends done in a finally block, "so the client always learns the stream is over": a failed answer then passes for a finished one."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from langchain_core.language_models import BaseChatModel
+from sse_starlette import EventSourceResponse, JSONServerSentEvent
+
+
+async def token_events(model: BaseChatModel, prompt: str) -> AsyncIterator[JSONServerSentEvent]:
+    tokens = 0
+    answer = None
+    try:
+        async for chunk in model.astream(prompt):
+            answer = chunk if answer is None else answer + chunk
+            if chunk.text:
+                tokens += 1
+                yield JSONServerSentEvent({"text": chunk.text}, event="token", id=str(tokens))
+    finally:
+        finish_reason = answer.response_metadata.get("finish_reason") if answer else None
+        usage = answer.usage_metadata if answer else None
+        yield JSONServerSentEvent({"tokens": tokens, "finish_reason": finish_reason, "usage": usage}, event="done")
+
+
+def create_app(model: BaseChatModel) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/stream")
+    async def stream(prompt: str) -> EventSourceResponse:
+        return EventSourceResponse(token_events(model, prompt))
+
+    return app
