@@ -1,0 +1,54 @@
+"""Turns every event into an SSE event first and sends them all once the chain is done.
+
+The sequence is right, errors included, but the page sees nothing while the chain runs: no step
+lights up and no token appears until the answer is complete.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI
+from langchain_core.runnables import Runnable
+from sse_starlette import EventSourceResponse, JSONServerSentEvent
+
+ERROR_MESSAGE = "The answer was interrupted. Please try again."
+
+logger = logging.getLogger(__name__)
+
+
+def step(event: dict[str, Any]) -> dict[str, str]:
+    run_type, _, status = event["event"].removeprefix("on_").rpartition("_")
+    return {"id": event["run_id"], "parent": event["parent_ids"][-1], "name": event["name"], "type": run_type, "status": status}
+
+
+async def step_events(chain: Runnable, inputs: Any) -> AsyncIterator[JSONServerSentEvent]:
+    outgoing = []
+    tokens = 0
+    try:
+        async for event in chain.astream_events(inputs, version="v2"):
+            if event["event"] == "on_chat_model_stream":
+                if text := event["data"]["chunk"].text:
+                    tokens += 1
+                    outgoing.append(JSONServerSentEvent({"text": text}, event="token"))
+            elif event["parent_ids"] and event["event"].endswith(("_start", "_end")):
+                outgoing.append(JSONServerSentEvent(step(event), event="step"))
+    except Exception:
+        logger.exception("the chain failed after %d tokens", tokens)
+        outgoing.append(JSONServerSentEvent({"message": ERROR_MESSAGE, "tokens": tokens}, event="error"))
+    else:
+        outgoing.append(JSONServerSentEvent({"tokens": tokens}, event="done"))
+    for sse in outgoing:
+        yield sse
+
+
+def create_app(chain: Runnable) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/ask")
+    async def ask(question: str) -> EventSourceResponse:
+        return EventSourceResponse(step_events(chain, question))
+
+    return app
