@@ -48,7 +48,38 @@ _HEADERS = {
     "Retry-After": "Seconds to wait before trying again.",
     "WWW-Authenticate": "Bearer: send 'Authorization: Bearer <token>' from POST /login.",
 }
-_STREAM = {"schema": {"type": "string"}, "example": 'id: 1\r\nevent: token\r\ndata: {"text":"Hello"}\r\n\r\n'}
+
+
+def _event(name: str, data: dict[str, Any], *, numbered: bool = False) -> dict[str, Any]:
+    """One kind of SSE event, its ``data`` JSON described by ``data`` (OpenAPI 3.1: the schema is per event)."""
+    properties: dict[str, Any] = {
+        "event": {"const": name},
+        "data": {"type": "string", "contentMediaType": "application/json", "contentSchema": data},
+    }
+    if numbered:
+        properties["id"] = {"type": "string", "pattern": "^[1-9][0-9]*$"}
+    return {"type": "object", "required": ["event", "data", *(["id"] if numbered else [])], "properties": properties}
+
+
+_TOKEN_DATA = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 1}}}
+_DONE_DATA = {
+    "type": "object",
+    "required": ["tokens", "finish_reason", "usage"],
+    "properties": {"tokens": {"type": "integer", "minimum": 0}, "finish_reason": {"type": ["string", "null"]},
+                   "usage": {"type": ["object", "null"]}},
+}
+_ERROR_DATA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["code", "message", "tokens"],
+                             "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                                            "tokens": {"type": "integer", "minimum": 0}}}},
+}
+#: Each event of a stream: numbered tokens, then done, or error if the model fails mid-stream.
+_STREAM = {
+    "schema": {"oneOf": [_event("token", _TOKEN_DATA, numbered=True), _event("done", _DONE_DATA), _event("error", _ERROR_DATA)]},
+    "example": 'id: 1\r\nevent: token\r\ndata: {"text":"Hello"}\r\n\r\n',
+}
 _SSE = {200: {"description": "Server-Sent Events: token..., then done or error", "content": {"text/event-stream": _STREAM}}}
 #: Every route: a client over the connection bound gets 503 (see coursekit.server.connections).
 _ANY = {503: _error("Too many open connections: try again after Retry-After.", "Retry-After")}
