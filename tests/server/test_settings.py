@@ -90,3 +90,26 @@ def test_module_entry_point_refuses_with_one_line_and_exit_code_2():
     assert "0.0.0.0" in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_limits_come_from_the_environment():
+    env = {
+        "COURSE_SERVER_HEADER_TIMEOUT": "2.5",
+        "COURSE_SERVER_BODY_TIMEOUT": "4",
+        "COURSE_SERVER_MAX_CONNECTIONS": "20000",
+        "COURSE_SERVER_LOGIN_ATTEMPTS": "3",
+        "COURSE_SERVER_LOGIN_WINDOW": "300",
+    }
+    settings = ServerSettings.from_env(env)
+    assert (settings.header_timeout_seconds, settings.body_timeout_seconds, settings.max_connections) == (2.5, 4.0, 20000)
+    assert (settings.login_attempts, settings.login_window_seconds) == (3, 300)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("COURSE_SERVER_HEADER_TIMEOUT", "0"), ("COURSE_SERVER_BODY_TIMEOUT", "nan"), ("COURSE_SERVER_BODY_TIMEOUT", "inf"),
+     ("COURSE_SERVER_MAX_CONNECTIONS", "1.5"), ("COURSE_SERVER_LOGIN_ATTEMPTS", "-1"), ("COURSE_SERVER_LOGIN_WINDOW", "soon")],
+)
+def test_a_bad_limit_is_a_clear_error(variable, value):
+    with pytest.raises(ServerConfigError, match=variable):
+        ServerSettings.from_env({variable: value})
