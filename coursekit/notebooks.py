@@ -1,22 +1,31 @@
 """Generate ``notebooks/<lang>/<day>.ipynb`` from each day's pages (the guide, then any others) and snippets.
 
-``coursekit notebooks`` (or ``make notebooks``) rewrites every notebook; ``--check``
-only reports the ones that differ, which is what the test suite runs. Prose cells come from the
-guide in that language and code cells from the snippet files, so a notebook never drifts from the
-site. The output is a pure function of those files (fixed cell ids, no outputs, no timestamps),
-which is what lets a test say "the committed notebook is stale".
+``coursekit notebooks`` (or ``make notebooks``) rebuilds every notebook and runs it, so the
+committed notebooks carry real outputs: a reader on GitHub or in JupyterLab sees what each cell
+prints before running anything. Prose cells come from the guide in that language and code cells
+from the snippet files, so a notebook never drifts from the site. Everything but the outputs is a
+pure function of those files (fixed cell ids, no timestamps); the outputs come from one offline run
+per language (:mod:`coursekit.notebook_outputs`), and a notebook is rewritten only when its text
+or what its outputs show changed, not for a timing alone.
+
+``--check`` (what the test suite runs) compares everything except outputs and execution counts,
+which vary from run to run: a notebook is stale when its prose or code changed, or when it was
+never run. Whether the stored outputs are still what the code prints is nbval's job
+(``pytest --nbval notebooks/en``, in ``make test``).
 
 Two changes make a script run in Jupyter, where an event loop is already running:
 
 * a top-level ``asyncio.run(main())`` becomes ``await main()`` (``asyncio.run`` raises there), and
   ``import asyncio`` goes away if nothing else uses it;
-* a snippet that calls ``input()`` is tagged ``skip-execution``: a person can type in Jupyter, but
-  an unattended run cannot, so ``tests/test_snippets.py`` feeds that script through stdin instead.
+* a snippet that calls ``input()`` is tagged ``skip-execution`` (nbclient's tag) and ``nbval-skip``
+  (nbval's), and keeps no outputs: a person can type in Jupyter, but an unattended run cannot, so
+  ``tests/test_snippets.py`` feeds that script through stdin instead.
 """
 
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from pathlib import Path
 
@@ -25,8 +34,11 @@ from nbformat import NotebookNode
 
 from coursekit.guides import ROOT, Snippet, as_read, guide_days, guide_path, notebook_path, page_names, page_path, read_guide
 from coursekit.i18n import LANGUAGES
+from coursekit.notebook_outputs import execute, sanitize_patterns, seen_outputs
 
 SKIP_EXECUTION = "skip-execution"
+#: nbclient skips cells tagged ``skip-execution``, nbval those tagged ``nbval-skip``.
+SKIP_TAGS = [SKIP_EXECUTION, "nbval-skip"]
 _ASYNCIO_RUN = re.compile(r"^asyncio\.run\((?P<call>.+)\)[ \t]*$", re.M)
 _IMPORT_ASYNCIO = re.compile(r"^import asyncio\n", re.M)
 #: An include line in prose, e.g. inside a ```javascript block: pymdownx.snippets expands it on
@@ -36,29 +48,80 @@ _KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "langu
 
 
 def build_notebooks(check: bool = False, root: Path = ROOT) -> list[Path]:
-    """Write every notebook whose content changed, and delete notebooks whose guide is gone.
+    """Run every day's notebooks and write those whose content changed; delete those whose guide is gone.
 
-    With ``check=True`` nothing is written. Returns the paths that changed (or would change).
+    With ``check=True`` nothing is run or written. Returns the paths that changed (or would change).
     """
-    expected = {
-        notebook_path(day, lang, root): render(notebook_for(day, lang, root))
-        for day in guide_days(root)
-        for lang in LANGUAGES
-    }
+    expected = {day: {lang: notebook_for(day, lang, root) for lang in LANGUAGES} for day in guide_days(root)}
+    paths = {day: {lang: notebook_path(day, lang, root) for lang in LANGUAGES} for day in expected}
     changed = []
-    for path, text in expected.items():
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            changed.append(path)
-            if not check:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+    for day, notebooks in expected.items():
+        if check:
+            changed += [paths[day][lang] for lang, notebook in notebooks.items() if is_stale(paths[day][lang], notebook)]
+        else:
+            changed += _write_run(notebooks, paths[day])
+    written = {path for day in paths.values() for path in day.values()}
     for lang in LANGUAGES:
         for orphan in sorted((root / "notebooks" / lang).glob("*.ipynb")):
-            if orphan not in expected:
+            if orphan not in written:
                 changed.append(orphan)
                 if not check:
                     orphan.unlink()
     return changed
+
+
+def _write_run(notebooks: dict[str, NotebookNode], paths: dict[str, Path]) -> list[Path]:
+    """Run one day's notebooks and write each one a reader would see differently; return those."""
+    for path in paths.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    ran = execute(notebooks, {lang: path.parent for lang, path in paths.items()})
+    patterns = sanitize_patterns()
+    changed = []
+    for lang, notebook in notebooks.items():
+        path, fresh = paths[lang], with_outputs_of(notebook, ran[lang])
+        if is_stale(path, notebook) or seen_outputs(read(path), patterns) != seen_outputs(fresh, patterns):
+            path.write_text(render(fresh), encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+def is_stale(path: Path, expected: NotebookNode) -> bool:
+    """Whether the notebook at ``path`` differs from ``expected`` in anything but outputs, or never ran."""
+    if not path.exists():
+        return True
+    committed = read(path)
+    ran = all(cell.execution_count is not None for cell in committed.cells if _runs(cell))
+    return render(without_outputs(committed)) != render(expected) or not ran
+
+
+def with_outputs_of(notebook: NotebookNode, ran: NotebookNode) -> NotebookNode:
+    """``notebook`` with the outputs and execution counts of its run ``ran``, and nothing else of it.
+
+    The kernel's own metadata (its Python version, for one) stays out, so the file depends on the
+    machine only through what the cells print.
+    """
+    result = copy.deepcopy(notebook)
+    for cell, run in zip(result.cells, ran.cells, strict=True):
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = run.outputs, run.execution_count
+    return result
+
+
+def without_outputs(notebook: NotebookNode) -> NotebookNode:
+    """A copy with every code cell's outputs and execution count cleared."""
+    result = copy.deepcopy(notebook)
+    for cell in result.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    return result
+
+
+def read(path: Path) -> NotebookNode:
+    return nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+
+
+def _runs(cell: NotebookNode) -> bool:
+    return cell.cell_type == "code" and SKIP_EXECUTION not in cell.metadata.get("tags", [])
 
 
 def notebook_for(day: str, lang: str, root: Path = ROOT) -> NotebookNode:
@@ -76,7 +139,7 @@ def notebook_for(day: str, lang: str, root: Path = ROOT) -> NotebookNode:
             source = (root / block.path).read_text(encoding="utf-8")
             cell = nbformat.v4.new_code_cell(notebook_code(source), id=cell_id)
             if calls_input(source):
-                cell.metadata["tags"] = [SKIP_EXECUTION]
+                cell.metadata["tags"] = list(SKIP_TAGS)
         else:
             cell = nbformat.v4.new_markdown_cell(expand_includes(block.markdown, root), id=cell_id)
         cells.append(cell)
