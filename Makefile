@@ -21,10 +21,12 @@ start: setup
 	$(PY) -m coursekit status
 
 # The graded tests check solutions/ here; a student's plain `pytest` checks exercises/.
+# nbval runs the English notebooks and compares their committed outputs (notebooks/conftest.py).
 test: setup
-	$(PY) -m pytest --target=solutions --durations=15
+	$(PY) -m pytest --target=solutions --durations=15 --nbval tests notebooks/en
 
-# Rebuild notebooks/<lang>/<day>.ipynb from the guides and snippets (commit the result).
+# Rebuild notebooks/<lang>/<day>.ipynb from the guides and snippets, and run them offline for
+# their outputs (about a minute; commit the result).
 notebooks: setup
 	$(PY) -m coursekit notebooks
 
