@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from guide_pages import extra_pages
 
-from coursekit.guides import ROOT, as_read, day_title, guide_days, headings, included_snippets, page_names, page_path
+from coursekit.guides import ROOT, as_read, day_title, guide_days, headings, included_snippets, notebook_path, page_names, page_path
 from coursekit.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from coursekit.manifest import load_course
+from coursekit.notebooks import read
 
 PAGES = [pytest.param(day, lang, id=f"{lang}/{day}") for day in guide_days() for lang in LANGUAGES]
 #: Every page of every guide: (day, page name, lang); a page ``name`` is built as ``<day>/<name>/``.
@@ -74,6 +75,21 @@ def test_notebook_page_is_rendered_html_in_its_language(site: Path, day: str, la
     assert "jp-Notebook" in notebook and "jp-CodeCell" in notebook, "not converted by mkdocs-jupyter"
     assert '"nbformat"' not in notebook and '"cell_type"' not in notebook, "raw notebook JSON on the page"
     assert h1_of(day, lang) in text_of(notebook), "the notebook's prose is not in this language"
+
+
+@pytest.mark.parametrize(("day", "lang"), PAGES)
+def test_notebook_page_shows_the_committed_outputs(site: Path, day: str, lang: str) -> None:
+    """Every output the notebook stores is on its page (mkdocs-jupyter runs nothing: ``execute: false``)."""
+    notebook_html = page(site, lang, day, "notebook")
+    stored = [output for cell in read(notebook_path(day, lang)).cells if cell.cell_type == "code" for output in cell.outputs]
+    assert stored, "the notebook has no outputs: run `make notebooks`"
+    areas = re.findall(r'<div class="[^"]*\bjp-OutputArea-output\b[^"]*" data-mime-type=', notebook_html)
+    assert len(areas) == len(stored), "not every stored output is shown"
+    shown = text_of(notebook_html)
+    for output in stored:
+        if output.output_type == "stream":
+            first = next(line.strip() for line in output.text.splitlines() if line.strip())
+            assert first in shown, f"{first!r} is not on the page"
 
 
 @pytest.mark.parametrize(("day", "lang"), PAGES)

@@ -1,4 +1,4 @@
-"""The built site in a real browser: a guide page plays a snippet's recorded run, offline.
+"""The built site in a real browser: a guide page plays a snippet's recorded run, and a notebook page shows its outputs, offline.
 
 The site is built with ``mkdocs build`` (the session's ``site`` fixture, tests/conftest.py) and served from
 127.0.0.1; every request elsewhere is refused, so the player can only come from the site itself.
@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from coursekit.guides import ROOT
+from coursekit.guides import ROOT, notebook_path
 from coursekit.i18n import LANGUAGES
+from coursekit.notebooks import read
 from coursekit.testing.browser import chromium_page
 
 pytestmark = pytest.mark.browser
@@ -108,3 +109,16 @@ def test_translated_guides_load_the_player(base_url: str, page: Page, lang: str)
     page.goto(f"{base_url}{lang}/{DAY}/")
     expect(page.locator(".course-cast .ap-player").first).to_be_visible(timeout=PLAY_TIMEOUT_MS)
     assert page.locator(".course-cast .ap-player").count() == page.locator(".course-cast").count()
+
+
+def test_notebook_page_shows_what_each_cell_printed(base_url: str, page: Page) -> None:
+    """The first code cell's stored output is on screen right under its code, before anyone runs anything."""
+    offline(page)
+    first = next(cell for cell in read(notebook_path(DAY, "en")).cells if cell.cell_type == "code")
+    line = next(line for line in first.outputs[0].text.splitlines() if line.strip())
+    page.goto(f"{base_url}{DAY}/notebook/")
+    cell = page.locator(".jp-CodeCell").first
+    expect(cell.locator(".jp-InputArea")).to_contain_text(first.source.splitlines()[0])
+    output = cell.locator(".jp-OutputArea-output")
+    expect(output.first).to_be_visible(timeout=PLAY_TIMEOUT_MS)
+    expect(output.first).to_contain_text(line.strip())
