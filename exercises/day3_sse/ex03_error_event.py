@@ -16,8 +16,8 @@ generator and end the stream properly, with an event that says what happened.
 2. it logs the failure with its traceback, ``logger.exception(...)``, so the server's operator
    sees what went wrong; the client only gets ``ERROR_MESSAGE``, never the exception's text,
    which may reveal internal details;
-3. without a failure it behaves as before: tokens as they arrive, then ``done`` with
-   ``{"tokens": <how many>}``.
+3. without a failure, the tokens go out as they arrive, then ``done`` with only the count,
+   ``{"tokens": <how many>}``: exercise 2's ``finish_reason`` and ``usage`` are left out here.
 
 Catch ``Exception``, not ``BaseException``: when the client disconnects, the generator gets
 ``asyncio.CancelledError``, a ``BaseException``, and that one must go on unhandled so the
@@ -57,9 +57,9 @@ logger = logging.getLogger(__name__)
 
 async def safe_token_events(model: BaseChatModel, prompt: str) -> AsyncIterator[JSONServerSentEvent]:
     """``token`` events, then ``done``; or, if the model fails, one ``error`` event instead of ``done``."""
-    # TODO: start from your token_events of exercise 2. Put the async for loop in a try block;
-    # in `except Exception:` call logger.exception(...), yield the error event and return.
-    # After the try block (no failure), yield the done event.
+    # TODO: start from the token loop of your exercise-2 token_events. Put the async for loop
+    # in a try block; in `except Exception:` call logger.exception(...), yield the error event and
+    # return. After the try block (no failure), yield the done event with only the count.
     raise NotImplementedError("safe_token_events")
     yield  # a `yield` anywhere makes this function an async generator
 

@@ -7,8 +7,9 @@ runs before the endpoint's body; when it raises ``HTTPException``, the body neve
 
 ``verify(token, secret)`` is done: it returns the user a valid token names, and raises a
 ``jwt.InvalidTokenError`` for any other token (an expired one raises
-``jwt.ExpiredSignatureError``, which is one of them). ``token_events`` is exercise 2's. In
-``create_app``, write:
+``jwt.ExpiredSignatureError``, which is one of them). ``token_events`` is done too: the
+``token`` events of exercise 2, then a ``done`` with only the count, ``{"tokens": <how many>}``.
+In ``create_app``, write:
 
 1. the JSON path of ``chat``: when ``body.stream`` is false (the default), wait for the whole
    answer and return ``ChatReply(reply=...)``; FastAPI sends it as ``application/json``;
@@ -72,7 +73,7 @@ def verify(token: str, secret: str) -> str:
 
 
 async def token_events(model: BaseChatModel, message: str) -> AsyncIterator[JSONServerSentEvent]:
-    """A ``token`` event per non-empty chunk (ids 1, 2, ...), then one ``done`` event."""
+    """A ``token`` event per non-empty chunk (ids 1, 2, ...), then ``done`` with only the count."""
     tokens = 0
     async for chunk in model.astream(message):
         if chunk.text:
