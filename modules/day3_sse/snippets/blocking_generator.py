@@ -29,7 +29,8 @@ async def blocking_pieces(prompt: str) -> AsyncIterator[str]:
 
 
 def sync_pieces(prompt: str) -> Iterator[str]:
-    """Works: Starlette runs a plain (sync) generator in a worker thread, one per stream."""
+    """Serves clients at once (Starlette runs it in a worker thread, one per stream), but a client
+    that leaves never closes it: model.stream() stays open until the garbage collector gets to it."""
     for chunk in model.stream(prompt):
         yield chunk.text
 
