@@ -35,6 +35,7 @@ def schemathesis(url: str, folder: Path, *headers: str) -> subprocess.Popen[str]
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(RUN_TIMEOUT_SECONDS + 60)
 def test_schemathesis_finds_nothing_with_and_without_a_token(tmp_path):
     settings = ServerSettings(jwt_secret="fuzz-secret-0123456789abcdefghijklmn")
     app = create_app(model=ProbeModel(token_delay=0.0, time_to_first_token=0.0), settings=settings)
