@@ -15,7 +15,7 @@ after the loop never run, and neither does an ``except Exception`` block.
 ``ModelPool`` and ``create_app`` are done. Write the async generator
 ``pooled_token_events(pool, prompt)``:
 
-1. borrow a model with ``model = await pool.acquire()``, then stream it like exercise 2: a
+1. borrow a model with ``model = await pool.acquire()``, then stream its token events: a
    ``token`` event per non-empty chunk of ``model.astream(prompt)`` (JSON ``{"text": ...}``,
    ids ``"1"``, ``"2"``...), as each chunk arrives, then one ``done`` event with
    ``{"tokens": <how many>}``; give the model back when the answer is complete;
@@ -74,7 +74,7 @@ class ModelPool:
 async def pooled_token_events(pool: ModelPool, prompt: str) -> AsyncIterator[JSONServerSentEvent]:
     """Borrow a model, stream its ``token`` events and ``done``, and always give it back."""
     # TODO: model = await pool.acquire(); then, in a try block, stream the token events and the
-    # done event as in exercise 2; in the finally block, pool.release(model).
+    # done event with only the count; in the finally block, pool.release(model).
     raise NotImplementedError("pooled_token_events")
     yield  # a `yield` anywhere makes this function an async generator
 

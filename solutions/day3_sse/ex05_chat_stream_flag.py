@@ -34,7 +34,7 @@ def verify(token: str, secret: str) -> str:
 
 
 async def token_events(model: BaseChatModel, message: str) -> AsyncIterator[JSONServerSentEvent]:
-    """A ``token`` event per non-empty chunk (ids 1, 2, ...), then one ``done`` event."""
+    """A ``token`` event per non-empty chunk (ids 1, 2, ...), then ``done`` with only the count."""
     tokens = 0
     async for chunk in model.astream(message):
         if chunk.text:
