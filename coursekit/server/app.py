@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from langchain_core.language_models import BaseChatModel
 
 from coursekit.fake_model import LATENCY_ENV
-from coursekit.server import page, routes
+from coursekit.server import page, routes, steps
 from coursekit.server.auth import TokenService
 from coursekit.server.errors import install_error_handlers
 from coursekit.server.limits import BodySizeLimit
@@ -58,6 +58,7 @@ def create_app(model: BaseChatModel | None = None, settings: ServerSettings | No
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES, timeout=settings.body_timeout_seconds)
     app.include_router(routes.router)
+    app.include_router(steps.router)
     app.include_router(page.router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
     return app
