@@ -31,7 +31,7 @@ SCRIPT_MESSAGES = ("ready", "waiting", "streaming", "done", "stopped", "connecti
 PAGE_TEXTS = (
     "page_title", "page_intro", "language_label", "login_heading", "label_username", "label_password",
     "button_login", "chat_heading", "label_prompt", "prompt_placeholder", "button_send", "button_stop",
-    "button_logout", "answer_heading",
+    "button_logout", "answer_heading", "label_show_steps", "steps_heading", "step_running", "step_ended", "step_interrupted",
 )
 SECURITY_HEADERS = {
     "Content-Security-Policy": (

@@ -184,3 +184,18 @@ async def test_the_openapi_schema_documents_each_event(steps_api):
     assert steps["responses"].keys() == generate["responses"].keys()
     assert steps["requestBody"] == generate["requestBody"]
     assert steps["security"] == generate["security"]
+
+
+@pytest.mark.parametrize("lang", ["en", "pt", "id"])
+def test_the_page_offers_the_steps_view_in_each_language(serve, lang):
+    url = serve()
+    html = httpx.get(f"{url}/?lang={lang}").text
+    assert '<input id="show-steps" name="show-steps" type="checkbox">' in html
+    assert f'<label for="show-steps">{t("server.label_show_steps", lang)}</label>' in html
+    assert t("server.steps_heading", lang) in html
+    for state in ("running", "ended", "interrupted"):
+        assert f'data-{state}="{t(f"server.step_{state}", lang)}"' in html
+    for asset, kind in (("steps.js", "javascript"), ("steps.css", "text/css")):
+        response = httpx.get(f"{url}/static/{asset}")
+        assert response.status_code == 200 and kind in response.headers["content-type"]
+        assert f"/static/{asset}" in html

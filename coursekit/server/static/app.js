@@ -2,6 +2,7 @@
 //
 // EventSource can only GET and cannot send an Authorization header, so this page uses
 // fetch() with a stream reader and parses the SSE frames itself; an AbortController stops it.
+// With "Show the steps" ticked it reads /api/steps instead, and steps.js draws its step events (day 4).
 "use strict";
 
 const messages = JSON.parse(document.getElementById("messages").textContent);
@@ -28,6 +29,7 @@ function setStreaming(streaming) {
   byId("send-button").disabled = streaming;
   byId("stop-button").disabled = !streaming;
   byId("answer").setAttribute("aria-busy", String(streaming));
+  byId("show-steps").disabled = streaming;
 }
 
 async function errorMessage(response) {
@@ -74,6 +76,10 @@ function parseFrame(block) {
 // Handle one event; returns true when the stream is over (done or error).
 function handleEvent(frame, progress) {
   const payload = JSON.parse(frame.data);
+  if (frame.event === "step") {
+    stepsView.show(payload);
+    return false;
+  }
   if (frame.event === "token") {
     progress.tokens += 1;
     byId("answer").append(payload.text);
@@ -94,10 +100,11 @@ function handleEvent(frame, progress) {
 async function streamAnswer(prompt) {
   controller = new AbortController();
   byId("answer").textContent = "";
+  stepsView.reset();
   setStreaming(true);
   setStatus("waiting", messages.waiting);
   try {
-    const response = await fetch("/api/generate", {
+    const response = await fetch(stepsView.endpoint(), {
       method: "POST",
       headers: {
         "Authorization": `Bearer ${accessToken}`,
@@ -131,6 +138,7 @@ async function streamAnswer(prompt) {
     else setStatus("error", messages.network_error);
   } finally {
     controller = null;
+    stepsView.interrupt(); // steps still running when the stream ended never will end
     setStreaming(false);
   }
 }
