@@ -35,7 +35,8 @@ from sse_starlette import EventSourceResponse, JSONServerSentEvent
 from coursekit.i18n import t
 from coursekit.server.errors import error_body
 from coursekit.server.language import request_language
-from coursekit.server.routes import _DONE_DATA, _ERROR_DATA, _PROTECTED, _TOKEN_DATA, CurrentUser, _event
+from coursekit.server.responses import DONE_DATA, ERROR_DATA, PROTECTED, TOKEN_DATA, sse_event
+from coursekit.server.routes import CurrentUser
 from coursekit.server.schemas import GenerateRequest
 from coursekit.server.streaming import SEND_TIMEOUT_SECONDS, SSE_HEADERS, StreamTracker, token_frame, upstream_error
 
@@ -56,8 +57,8 @@ _STEP_DATA = {
     },
 }
 _STEPS_STREAM = {
-    "schema": {"oneOf": [_event("step", _STEP_DATA), _event("token", _TOKEN_DATA, numbered=True), _event("done", _DONE_DATA),
-                         _event("error", _ERROR_DATA)]},
+    "schema": {"oneOf": [sse_event("step", _STEP_DATA), sse_event("token", TOKEN_DATA, numbered=True), sse_event("done", DONE_DATA),
+                         sse_event("error", ERROR_DATA)]},
     "example": 'event: step\r\ndata: {"id":"1f0c…","parent":"9a3e…","name":"ChatPromptTemplate","type":"prompt","status":"start"}\r\n\r\n',
 }
 _STEPS_OK = {200: {"description": "Server-Sent Events: step and token..., then done or error", "content": {"text/event-stream": _STEPS_STREAM}}}
@@ -140,7 +141,7 @@ async def step_events(events: AsyncIterator[Event], tracker: StreamTracker, lang
             yield JSONServerSentEvent({"tokens": tokens, "finish_reason": finish_reason, "usage": usage}, event="done")
 
 
-@router.post("/api/steps", responses={**_STEPS_OK, **_PROTECTED})
+@router.post("/api/steps", responses={**_STEPS_OK, **PROTECTED})
 async def steps(body: GenerateRequest, request: Request, user: CurrentUser) -> EventSourceResponse:
     """Stream the answer to ``prompt`` from the chain ``prompt | model | parser``, with a ``step`` event as each step starts and ends."""
     events = await start_events(build_chain(request.app.state.model), body.prompt)

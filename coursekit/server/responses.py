@@ -1,0 +1,83 @@
+"""What each route can answer, for the OpenAPI schema: every error status with the one error model.
+
+A client generator or a fuzzer (``tests/server/test_fuzz.py`` runs schemathesis) can then check
+error bodies, their ``Retry-After`` and ``WWW-Authenticate`` headers, and each SSE event of a
+stream, as well as the answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coursekit.server.schemas import ErrorResponse
+
+
+def _error(description: str, *headers: str) -> dict[str, Any]:
+    """An OpenAPI response: the error model, and the headers that always come with this status."""
+    documented = {name: {"description": _HEADERS[name], "schema": {"type": "string"}, "required": True} for name in headers}
+    return {"model": ErrorResponse, "description": description, **({"headers": documented} if documented else {})}
+
+
+_HEADERS = {
+    "Retry-After": "Seconds to wait before trying again.",
+    "WWW-Authenticate": "Bearer: send 'Authorization: Bearer <token>' from POST /login.",
+}
+
+
+def sse_event(name: str, data: dict[str, Any], *, numbered: bool = False) -> dict[str, Any]:
+    """One kind of SSE event, its ``data`` JSON described by ``data`` (OpenAPI 3.1: the schema is per event)."""
+    properties: dict[str, Any] = {
+        "event": {"const": name},
+        "data": {"type": "string", "contentMediaType": "application/json", "contentSchema": data},
+    }
+    if numbered:
+        properties["id"] = {"type": "string", "pattern": "^[1-9][0-9]*$"}
+    return {"type": "object", "required": ["event", "data", *(["id"] if numbered else [])], "properties": properties}
+
+
+TOKEN_DATA = {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 1}}}
+DONE_DATA = {
+    "type": "object",
+    "required": ["tokens", "finish_reason", "usage"],
+    "properties": {"tokens": {"type": "integer", "minimum": 0}, "finish_reason": {"type": ["string", "null"]},
+                   "usage": {"type": ["object", "null"]}},
+}
+ERROR_DATA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {"type": "object", "required": ["code", "message", "tokens"],
+                             "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                                            "tokens": {"type": "integer", "minimum": 0}}}},
+}
+#: Each event of a stream: numbered tokens, then done, or error if the model fails mid-stream.
+_STREAM = {
+    "schema": {"oneOf": [sse_event("token", TOKEN_DATA, numbered=True), sse_event("done", DONE_DATA), sse_event("error", ERROR_DATA)]},
+    "example": 'id: 1\r\nevent: token\r\ndata: {"text":"Hello"}\r\n\r\n',
+}
+STREAM_OK = {200: {"description": "Server-Sent Events: token..., then done or error", "content": {"text/event-stream": _STREAM}}}
+#: Every route: a client over the connection bound gets 503 (see coursekit.server.connections).
+ANY_ROUTE = {503: _error("Too many open connections: try again after Retry-After.", "Retry-After")}
+#: Every route with a JSON body.
+_BODY = {
+    400: _error("The body is not valid JSON."),
+    408: _error("The body did not arrive in time."),
+    413: _error("The body is larger than 64 KiB."),
+    422: _error("A field is missing, of the wrong type, empty or too long: see details."),
+    **ANY_ROUTE,
+}
+PROTECTED = {
+    401: _error("No token, or an invalid or expired one.", "WWW-Authenticate"),
+    429: _error("The model provider is limiting requests.", "Retry-After"),
+    502: _error("The model provider failed before answering."),
+    **_BODY,
+}
+
+
+LOGIN = {
+    401: _error("Wrong username or password."),
+    429: _error("Too many wrong passwords for this username from this address: wait Retry-After seconds.", "Retry-After"),
+    **_BODY,
+}
+
+
+CHAT_OK = {200: {"description": "One JSON reply, or with \"stream\": true the events of /api/generate", "content": {"text/event-stream": _STREAM}}}
