@@ -11,7 +11,11 @@ the machine's speed and load cancel out of the ratios:
   confusing it with sse-starlette: this row is where its figures come from);
 - time to first event, p50 and p99, with 200 streams opened at once;
 - concurrent streams held open with no error, trying up to 1000 (target: all 1000), and the
-  server's memory per held stream (RSS delta / streams).
+  server's memory per held stream (RSS delta / streams);
+- scale: up to 10,000 concurrent streams on the reference server, one worker, opened over bare
+  sockets in batches within a time budget; it reports the streams held, the errors and the
+  memory per stream whatever the count reached (the figure, not a pass/fail: the exit status
+  does not depend on it). The open-file limit is raised for this script and its server only.
 
 Timed runs alternate between the two endpoints and keep each one's best (least disturbed)
 result. Exit status 1 when a target is missed. Run: ``python bench/bench_sse.py``.
@@ -49,11 +53,15 @@ from httpx_sse import aconnect_sse
 from langchain_core.messages import HumanMessage
 
 from coursekit.fake_model import FakeStreamingChatModel
-from coursekit.server import ServerSettings, create_app
+from coursekit.server import ServerSettings, create_app, uvicorn_options
 from coursekit.server.schemas import GenerateRequest
 
 TARGET_THROUGHPUT_RATIO = 0.5
 TARGET_HELD_STREAMS = 1000
+SCALE_STREAMS = 10_000
+SCALE_BATCH = 500
+#: Opening stops when this budget is spent, and the figures say how far it got.
+SCALE_SECONDS = 240
 CONCURRENT_FIRST_EVENT = 200
 THROUGHPUT_REPETITIONS = 7
 FIRST_EVENT_REPETITIONS = 3
@@ -74,13 +82,19 @@ def bench_model(mode: str) -> FakeStreamingChatModel:
     """Zero latency for throughput; for holding, one token every few seconds so streams stay open."""
     if mode == "hold":  # a short reply (the fake builds all its chunks up front), paced over minutes
         return FakeStreamingChatModel(responses=[HOLD_REPLY], token_delay=5.0)
+    if mode == "scale":  # the first token at once, the next a minute later: what is measured is holding
+        return FakeStreamingChatModel(responses=[HOLD_REPLY], token_delay=60.0)
     return FakeStreamingChatModel(rules={"long": LONG_REPLY}, responses=[SHORT_REPLY])
+
+
+#: The reference server's own limits, with room for the scale run's streams (the default bound is 1000).
+SETTINGS = ServerSettings(jwt_secret=SECRET, max_connections=SCALE_STREAMS + 100)
 
 
 def bench_app(mode: str) -> FastAPI:
     """The reference app plus the baseline: the same model, framed by hand, nothing else."""
     model = bench_model(mode)
-    app = create_app(model=model, settings=ServerSettings(jwt_secret=SECRET))
+    app = create_app(model=model, settings=SETTINGS)
 
     @app.post("/baseline")
     async def baseline(body: GenerateRequest) -> StreamingResponse:
@@ -106,9 +120,10 @@ def serve(mode: str) -> None:
     """Child process: bind a free loopback port, tell the parent, serve until terminated."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
-    listener.listen(4096)  # connections queue from now on, so the parent may connect at once
+    listener.listen(8192)  # connections queue from now on, so the parent may connect at once
     print(listener.getsockname()[1], flush=True)
-    config = uvicorn.Config(bench_app(mode), log_level="error", lifespan="off", backlog=4096)
+    options = uvicorn_options(SETTINGS)  # the protocol `coursekit serve` runs, with its header deadline
+    config = uvicorn.Config(bench_app(mode), log_level="error", lifespan="off", backlog=4096, **options)
     uvicorn.Server(config).run(sockets=[listener])
 
 
@@ -279,6 +294,95 @@ async def hold_streams(server: ServerProcess, path: str, target: int) -> Hold:
     return Hold(held, errors, (rss_held - rss_before) / max(held, 1), active, seconds_to_release)
 
 
+@dataclass
+class Scale:
+    tried: int
+    held: int
+    errors: int
+    bytes_per_stream: float
+    seconds_to_open: float
+    active_reported: int
+    seconds_to_release: float | None
+
+
+async def open_bare_stream(server: ServerProcess, release: asyncio.Event) -> asyncio.StreamWriter:
+    """One stream over a bare socket, returned once its first event has arrived; it drains until ``release``."""
+    host, port = server.url.removeprefix("http://").split(":")
+    body = json.dumps({"prompt": "hi"}).encode()
+    request = (
+        f"POST {ENDPOINTS['reference']} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {server.headers['Authorization']}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    reader, writer = await asyncio.open_connection(host, int(port))
+    try:
+        writer.write(request)
+        received = b""
+        while b"event: token" not in received:
+            chunk = await reader.read(4096)
+            if not chunk:
+                raise ConnectionError("closed before the first event")
+            received += chunk
+        if not received.startswith(b"HTTP/1.1 200"):
+            raise RuntimeError(received[:100])
+    except BaseException:  # an error, or the budget's timeout: the stream is not held, so let it go
+        writer.close()
+        raise
+
+    async def drain() -> None:  # pings and the odd token: read them, as a browser would
+        while not release.is_set() and await reader.read(4096):
+            pass
+
+    _draining.add(task := asyncio.ensure_future(drain()))
+    task.add_done_callback(_draining.discard)
+    return writer
+
+
+#: The drain tasks of the held streams (the event loop keeps only weak references to tasks).
+_draining: set[asyncio.Future[None]] = set()
+
+
+async def scale_streams(server: ServerProcess, target: int, budget: float) -> Scale:
+    """Open up to ``target`` streams in batches until the budget is spent, measure, then close them all."""
+    release = asyncio.Event()
+    writers: list[asyncio.StreamWriter] = []
+    errors = tried = 0
+    for _ in range(3):  # warm-up before the memory baseline
+        (await open_bare_stream(server, release)).close()
+    await asyncio.sleep(0.5)
+    gc.collect()
+    rss_before = server.rss()
+    started = time.perf_counter()
+    while tried < target and time.perf_counter() - started < budget:
+        batch = min(SCALE_BATCH, target - tried)
+        tried += batch
+        remaining = max(1.0, budget - (time.perf_counter() - started))
+        results = await asyncio.gather(
+            *(asyncio.wait_for(open_bare_stream(server, release), remaining) for _ in range(batch)), return_exceptions=True
+        )
+        writers += [result for result in results if isinstance(result, asyncio.StreamWriter)]
+        failed = sum(not isinstance(result, asyncio.StreamWriter) for result in results)
+        errors += failed
+        if failed == batch:
+            break  # nothing gets through any more: report what is held
+    seconds_to_open = time.perf_counter() - started
+    await asyncio.sleep(1.0)
+    rss_held = server.rss()
+    async with client(4) as http:
+        active = (await http.get(server.url + "/health", timeout=60)).json()["active_streams"]
+        release.set()
+        for writer in writers:
+            writer.close()
+        released_at = time.perf_counter()
+        seconds_to_release: float | None = None
+        while time.perf_counter() - released_at < 60:
+            if (await http.get(server.url + "/health", timeout=60)).json()["active_streams"] == 0:
+                seconds_to_release = time.perf_counter() - released_at
+                break
+            await asyncio.sleep(0.1)
+    held = len(writers)
+    return Scale(tried, held, errors, (rss_held - rss_before) / max(held, 1), seconds_to_open, active, seconds_to_release)
+
+
 # --- the report ----------------------------------------------------------------------------
 
 
@@ -313,7 +417,7 @@ def raise_open_file_limit(needed: int) -> int:
 
 def main() -> int:
     started = time.perf_counter()
-    open_files = raise_open_file_limit(2 * TARGET_HELD_STREAMS + 512)
+    open_files = raise_open_file_limit(SCALE_STREAMS + 1024)  # each side of a loopback stream is one process's file
     print(
         f"Loopback, server in a child process; timed figures are the best of {THROUGHPUT_REPETITIONS} (events/s)"
         f" or {FIRST_EVENT_REPETITIONS} (first event) runs, alternating between the endpoints."
@@ -358,6 +462,15 @@ def main() -> int:
         f"0 again {reference_hold.seconds_to_release:.2f} s after the clients left"
     )
 
+    with ServerProcess("scale") as server:
+        scale = asyncio.run(scale_streams(server, SCALE_STREAMS, SCALE_SECONDS))
+    released = "did not drop to 0 within 60 s" if scale.seconds_to_release is None else f"0 again {scale.seconds_to_release:.1f} s later"
+    print(
+        f"  scale, one worker: {scale.held:,} of {scale.tried:,} streams held ({scale.errors:,} errors) "
+        f"after {scale.seconds_to_open:.0f} s of a {SCALE_SECONDS} s budget; "
+        f"{scale.bytes_per_stream / 1024:.1f} KiB of server memory per stream; /health said {scale.active_reported:,}, {released}"
+    )
+
     throughput_ok = events_ratio >= TARGET_THROUGHPUT_RATIO
     hold_ok = reference_hold.held == TARGET_HELD_STREAMS and reference_hold.errors == 0
     print(f"{'PASS' if throughput_ok else 'FAIL'}: events/s ratio {events_ratio:.2f}x, target >= {TARGET_THROUGHPUT_RATIO}x")
@@ -365,13 +478,18 @@ def main() -> int:
         f"{'PASS' if hold_ok else 'FAIL'}: {reference_hold.held} streams held, {reference_hold.errors} errors, "
         f"target {TARGET_HELD_STREAMS} with none (open-file limit {open_files})"
     )
+    reached = "REACHED" if scale.held == SCALE_STREAMS and not scale.errors else "SHORT"
+    print(
+        f"{reached}: {scale.held:,} of {SCALE_STREAMS:,} concurrent streams on one worker, {scale.errors:,} errors, "
+        f"{scale.bytes_per_stream / 1024:.1f} KiB per stream (reported, not a target)"
+    )
     print(f"Took {time.perf_counter() - started:.0f} s.")
     return 0 if throughput_ok and hold_ok else 1
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--serve", choices=["throughput", "hold"], help=argparse.SUPPRESS)
+    parser.add_argument("--serve", choices=["throughput", "hold", "scale"], help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.serve:
         serve(arguments.serve)
