@@ -24,8 +24,27 @@ from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
+from langchain_core.utils.json import parse_partial_json
 
-_TOKEN = re.compile(r"\s*\w+|\s*[^\w\s]|\s+$")
+_TOKEN = re.compile(r"\s*\w+|\s*```|\s*[^\w\s]|\s+$")
+
+#: The pre-tokenizer of OpenAI's cl100k and o200k encodings, written for ``re`` (a letter is
+#: ``[^\W\d_]``): a run of letters with at most one sign before it, digits three at a time, a
+#: run of punctuation with one optional space before it and its newlines after, then whitespace,
+#: where a space that comes before a word stays with that word. In JSON this gives the pieces a
+#: provider streams: ``{"``, ``name``, ``":``, `` "``, ``Rio``, ``"}``.
+_JSON_TOKEN = re.compile(
+    r"(?i:'s|'t|'re|'ve|'m|'ll|'d)"
+    r"|(?:[^\r\n\w]|_)?[^\W\d_]+"
+    r"|\d{1,3}"
+    r"| ?(?:[^\s\w]|_)+[\r\n]*"
+    r"|\s*[\r\n]+"
+    r"|\s+(?!\S)"
+    r"|\s+"
+)
+#: Where a JSON object or array may start: ``{`` before a key or ``}``, ``[`` before a value or ``]``.
+_JSON_OPENING = re.compile(r"""\{(?=\s*(?:["}]|$))|\[(?=\s*(?:[-\d"{\[\]]|true|false|null|$))""")
+_DECODER = json.JSONDecoder()
 
 PORTUGUESE_WORDS = frozenset(
     "você voce não nao uma um que como por para explique conte sobre olá ola é são qual quais "
@@ -115,13 +134,45 @@ _QUOTED = re.compile(r"""(?:^|(?<=[\s(\[:=]))(?:'([^'\n]+)'|"([^"\n]+)"|“([^�
 
 
 def tokenize(text: str) -> list[str]:
-    """Split text into token-like pieces: words keep their leading space, punctuation stands alone.
+    """Split text into token-like pieces, as a provider streams them.
 
-    ``"Hello, big world"`` becomes ``["Hello", ",", " big", " world"]``, the way a real
-    tokenizer's pieces read. No piece is empty, and joining them gives back the text exactly,
-    double spaces and newlines included.
+    In prose, words keep their leading space and punctuation stands alone: ``"Hello, big
+    world"`` becomes ``["Hello", ",", " big", " world"]``. JSON (an object or array, whole or
+    cut short, alone or inside prose) is cut the way cl100k and o200k cut it, punctuation runs
+    together: ``{"city": "Rio"}`` becomes ``['{"', 'city', '":', ' "', 'Rio', '"}']``. No
+    piece is empty, and joining them gives back the text exactly, spaces and newlines included.
     """
-    return _TOKEN.findall(text)
+    pieces: list[str] = []
+    done = 0
+    for start, end in json_spans(text):
+        pieces += _TOKEN.findall(text[done:start]) + _JSON_TOKEN.findall(text[start:end])
+        done = end
+    return pieces + _TOKEN.findall(text[done:])
+
+
+def json_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` holds JSON objects or arrays: ``(start, end)`` of each, in order.
+
+    A span is a value ``json`` decodes, or one cut short at the end of the text (what
+    ``parse_partial_json`` still reads); one space before it belongs to it, as ``" {"`` is one
+    token. Braces in prose that are not JSON (``{name}``, ``{'a': 1}``) are left to prose.
+    """
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while found := _JSON_OPENING.search(text, position):
+        start = found.start()
+        try:
+            _, end = _DECODER.raw_decode(text, start)
+        except json.JSONDecodeError:
+            if parse_partial_json(text[start:]) is None:
+                position = start + 1
+                continue
+            end = len(text)
+        if start and text[start - 1] == " ":
+            start -= 1
+        spans.append((start, end))
+        position = end
+    return spans
 
 
 def message_text(message: BaseMessage) -> str:

@@ -33,6 +33,9 @@ TRICKY_TEXTS = [
     "42 + 3.5 = 45.5?!",
     "\n",
     "",
+    '{"a": [1, {"b": "x y"}], "c": null}',
+    'Here: {"cut": "sho',
+    "```json\n{\n  \"k\": 1\n}\n```",
 ]
 
 # Words that only appear in one of the three languages, to tell replies apart independently of
@@ -79,6 +82,28 @@ def test_tokens_join_back_to_the_exact_text_and_are_never_empty(text: str) -> No
 def test_word_tokens_carry_their_leading_space_and_punctuation_stands_alone() -> None:
     assert tokenize("Hello, big world!") == ["Hello", ",", " big", " world", "!"]
     assert tokenize("a  b\nc") == ["a", "  b", "\nc"]
+
+
+def test_json_is_cut_the_way_a_tokenizer_cuts_it() -> None:
+    assert tokenize('{"name": "Rio", "population": 6}') == ['{"', "name", '":', ' "', "Rio", '",', ' "', "population", '":', " ", "6", "}"]
+    assert tokenize('[{"city": "Recife"}]') == ['[{"', "city", '":', ' "', "Recife", '"}]']
+    indented = json.dumps({"key_points": ["a"], "score": 0.75}, indent=2)
+    assert tokenize(indented) == ['{\n', " ", ' "', "key", "_points", '":', ' [\n', "   ", ' "', "a", '"\n', " ", " ],\n",
+                                  " ", ' "', "score", '":', " ", "0", ".", "75", "\n", "}"]
+
+
+def test_json_inside_prose_is_cut_as_json_and_the_prose_around_it_as_prose() -> None:
+    fenced = 'Sure! Here it is:\n```json\n{"a": [1, 2]}\n```'
+    assert tokenize(fenced) == ["Sure", "!", " Here", " it", " is", ":", "\n```", "json", "\n", '{"', "a", '":', " [", "1", ",", " ", "2", "]}", "\n```"]
+    assert tokenize('The answer is {"ok": true}.') == ["The", " answer", " is", ' {"', "ok", '":', " true", "}", "."]
+
+
+def test_json_cut_short_is_still_cut_as_json() -> None:
+    assert tokenize('{"name": "Rio de') == ['{"', "name", '":', ' "', "Rio", " de"]
+
+
+def test_braces_that_are_not_json_stay_prose() -> None:
+    assert tokenize("Fill {name} in, or {'a': 1}") == ["Fill", " {", "name", "}", " in", ",", " or", " {", "'", "a", "'", ":", " 1", "}"]
 
 
 # --- reading the conversation ----------------------------------------------------------------
