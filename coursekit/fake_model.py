@@ -19,10 +19,12 @@ import time
 import warnings
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from operator import itemgetter
 from typing import Annotated, Any, Literal
 
+import openai
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
 from langchain_core.language_models.chat_models import generate_from_stream
@@ -30,22 +32,30 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, Tool
 from langchain_core.messages.ai import UsageMetadata
 from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
-from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
+from langchain_core.runnables import Runnable, RunnableLambda, RunnableMap, RunnablePassthrough
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
+from openai.types.chat import ChatCompletion
 from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
 from coursekit.errors import InvalidLatencyError, RateLimitError, StreamInterruptedError
 from coursekit.i18n import t
 from coursekit.replies import (
     default_text,
+    detect_language,
+    embedded_schema,
     example_for_schema,
     last_human_text,
     match_rule,
     mentioned_tool,
     message_text,
+    mismatched,
+    parse_json,
+    response_schema,
     tokenize,
+    topic_summary,
+    wrapped_in_prose,
 )
 
 #: Named latency presets: (seconds to the first token, seconds between tokens).
@@ -66,6 +76,10 @@ PROVIDER_ONLY_ARGUMENTS = frozenset({"api_key", "base_url", "timeout", "max_retr
 Chunking = Literal["words", "chars"] | Annotated[int, Field(ge=1)]
 ToolChoice = str | dict[str, Any] | bool | None
 ChunkLayout = Literal["openai", "maritaca", "single"]
+JsonFault = Literal["prose", "fenced", "truncated", "mismatch"]
+
+#: Every ``json_fault``, for tests that must hold whatever way the JSON goes wrong.
+JSON_FAULTS: tuple[JsonFault, ...] = ("prose", "fenced", "truncated", "mismatch")
 
 #: Every ``chunk_layout``, for tests that must hold whichever provider streams.
 CHUNK_LAYOUTS: tuple[ChunkLayout, ...] = ("openai", "maritaca", "single")
@@ -76,6 +90,7 @@ class _ToolCall:
     name: str
     args: dict[str, Any]
     id: str
+    schema: dict[str, Any] | None = None
 
 
 class FakeStreamingChatModel(BaseChatModel):
@@ -124,6 +139,15 @@ class FakeStreamingChatModel(BaseChatModel):
     """At most this many content chunks; a longer reply ends with ``finish_reason="length"``."""
     temperature: float | None = None
     """Accepted and reported to tracing like a provider's; the replies stay deterministic."""
+    json_fault: JsonFault | None = None
+    """Spoil every reply that is JSON (dict rules, structured output, JSON mode, tool arguments,
+    JSON in ``responses``) the way real models do; prose replies are left alone.
+    ``"prose"``: a sentence before the object, so no JSON parser reads it.
+    ``"fenced"``: a sentence, then the object in a ```json fence (``JsonOutputParser`` copes, ``json.loads`` does not).
+    With either, a tool call becomes that text, and no call, as from a model that ignored the tool.
+    ``"truncated"``: the stream ends before the object closes, with ``finish_reason="length"``.
+    ``"mismatch"``: valid JSON without the schema's first required key (without its first key when
+    no schema is known; with a wrong type for its first key when the schema requires none)."""
 
     _scripted_turns: itertools.count = PrivateAttr(default_factory=itertools.count)
     _tool_call_numbers: itertools.count = PrivateAttr(default_factory=itertools.count)
@@ -204,7 +228,8 @@ class FakeStreamingChatModel(BaseChatModel):
 
         ``function_calling`` (the default) streams the object as tool-call arguments;
         ``json_mode`` and ``json_schema`` stream it as JSON text in the message content, as
-        OpenAI's ``response_format`` does. Where a real model reads the expected shape from
+        OpenAI's ``response_format`` does. As with ChatOpenAI, a Pydantic model streams each
+        partial object that validates, except under ``json_schema``: only the finished object. Where a real model reads the expected shape from
         the prompt in JSON mode, the fake is handed the schema. ``strict`` is accepted for
         compatibility: the fake's objects always fit their schema.
         """
@@ -220,7 +245,11 @@ class FakeStreamingChatModel(BaseChatModel):
             ls_structured_output_format={"kwargs": {"method": method}, "schema": schema},
         )
         is_pydantic = isinstance(schema, type) and is_basemodel_subclass(schema)
-        parser = PydanticOutputParser(pydantic_object=schema) if is_pydantic else JsonOutputParser()
+        parser: Runnable[Any, Any] = JsonOutputParser()
+        if is_pydantic and method == "json_schema":  # ChatOpenAI reads the finished object: no partials
+            parser = RunnableLambda(partial(_validated, schema=schema)).with_types(output_type=schema)
+        elif is_pydantic:
+            parser = PydanticOutputParser(pydantic_object=schema)
         if not include_raw:
             return model | parser
         parsed = RunnablePassthrough.assign(parsed=itemgetter("raw") | parser, parsing_error=lambda _: None)
@@ -294,6 +323,7 @@ class FakeStreamingChatModel(BaseChatModel):
         response_format: dict[str, Any] | None = None,
         model: str | None = None,
         stream_usage: bool | None = None,
+        wire: bool = False,
         **_: Any,
     ) -> Iterator[tuple[float, ChatGenerationChunk]]:
         """Each chunk, built only when it is due, with the delay to wait before it.
@@ -302,16 +332,20 @@ class FakeStreamingChatModel(BaseChatModel):
         interruption instead of text chunk ``error_after + 1``. ``model`` overrides the reported
         model name for one call, as providers allow; ``stream_usage``, as on ChatOpenAI, puts
         usage in the stream (``True``) or leaves it out (``False``) whatever the layout does.
+        ``wire=True`` (the stub's) streams what a server sends, leaving out what a client adds on
+        reading it (openai's parsing helper under a ``response_format``).
         """
         if self.rate_limited:
             raise RateLimitError()
-        reply = self._reply(messages, tools or [], tool_choice, response_format)
+        reply, cut_short = self._spoiled(self._reply(messages, tools or [], tool_choice, response_format), messages, response_format)
         if isinstance(reply, _ToolCall):
             pieces = self._split(json.dumps(reply.args, ensure_ascii=False))
             finish_reason = "tool_calls"
         else:
             pieces = self._split(_cut_at_stop(reply, stop or self.stop))
             finish_reason = "stop"
+        if cut_short:
+            pieces, finish_reason = _truncated(pieces), "length"
         if self.max_tokens is not None and len(pieces) > self.max_tokens:
             pieces, finish_reason = pieces[: self.max_tokens], "length"
         layout = LAYOUTS[self.chunk_layout]
@@ -336,7 +370,11 @@ class FakeStreamingChatModel(BaseChatModel):
             delay = 0.0
         in_stream = layout.usage != "none" if stream_usage is None else stream_usage
         usage = _usage(_count_tokens(messages), len(pieces), details=layout.usage == "separate") if in_stream else None
-        for closing in layout.closing_chunks(finish_reason, model or self.model_name, usage):
+        structured = response_format is not None and layout.parsed_closing and not wire
+        if structured and finish_reason == "length":  # openai's stream helper refuses to parse a cut-off answer
+            raise openai.LengthFinishReasonError(completion=ChatCompletion.model_construct(usage=None))
+        closings = layout.closing_chunks(finish_reason, model or self.model_name, usage, completion=structured)
+        for closing in closings:
             yield delay, closing
             delay = 0.0
 
@@ -354,7 +392,7 @@ class FakeStreamingChatModel(BaseChatModel):
         if function is not None:
             args = rule if isinstance(rule, dict) else example_for_schema(function.get("parameters", {}), question)
             digest = zlib.crc32(f"{next(self._tool_call_numbers)}:{function['name']}:{question}".encode())
-            return _ToolCall(name=function["name"], args=args, id=f"call_{digest:08x}")
+            return _ToolCall(name=function["name"], args=args, id=f"call_{digest:08x}", schema=function.get("parameters"))
         if isinstance(rule, dict):
             return json.dumps(rule, ensure_ascii=False)
         if rule is not None:
@@ -362,8 +400,34 @@ class FakeStreamingChatModel(BaseChatModel):
         if self.responses:
             return self.responses[next(self._scripted_turns) % len(self.responses)]
         if response_format is not None:
-            return json.dumps(example_for_schema(response_format["schema"], question), ensure_ascii=False, indent=2)
+            schema = response_schema(response_format)
+            value = example_for_schema(schema, question) if schema else topic_summary(question)
+            return json.dumps(value, ensure_ascii=False, indent=2)
         return default_text(messages)
+
+    def _spoiled(
+        self, reply: str | _ToolCall, messages: list[BaseMessage], response_format: dict[str, Any] | None
+    ) -> tuple[str | _ToolCall, bool]:
+        """The reply with ``json_fault`` applied, and whether the stream must end before the JSON does."""
+        if self.json_fault is None:
+            return reply, False
+        if isinstance(reply, _ToolCall):
+            value, schema, compact = reply.args, reply.schema, True
+        else:
+            value = parse_json(reply)
+            if value is None:
+                return reply, False
+            schema = response_schema(response_format) if response_format else embedded_schema(_conversation(messages))
+            compact = "\n" not in reply.strip()
+        if self.json_fault == "truncated":
+            return reply, True
+        if self.json_fault == "mismatch":
+            wrong = mismatched(value, schema)
+            if isinstance(reply, _ToolCall):
+                return replace(reply, args=wrong), False
+            return json.dumps(wrong, ensure_ascii=False, indent=None if compact else 2), False
+        text = json.dumps(value, ensure_ascii=False) if isinstance(reply, _ToolCall) else reply.strip()
+        return wrapped_in_prose(text, detect_language(last_human_text(messages)), fenced=self.json_fault == "fenced"), False
 
     def _tool_to_call(
         self,
@@ -479,6 +543,11 @@ class _Layout:
     (on the finish chunk when a call asks for it)."""
     closing: bool
     """Core's empty ``chunk_position="last"`` chunk ends the stream; else the finish chunk is last."""
+    parsed_closing: bool = False
+    """With a ``response_format``, the stream is read by openai's parsing helper (ChatOpenAI): the
+    finish chunk names no model, one empty chunk follows (two with usage), then the whole
+    completion's chunk carries the model, ``token_usage``, the usage and ``parsed``; and an answer
+    cut off by the length limit raises ``openai.LengthFinishReasonError`` instead of finishing."""
 
     def chunk(self, message: AIMessageChunk) -> ChatGenerationChunk:
         if self.provider:
@@ -486,9 +555,11 @@ class _Layout:
         return ChatGenerationChunk(message=message)
 
     def closing_chunks(
-        self, finish_reason: str, model_name: str, usage: UsageMetadata | None
+        self, finish_reason: str, model_name: str, usage: UsageMetadata | None, *, completion: bool = False
     ) -> list[ChatGenerationChunk]:
         """The empty chunks after the text: why it ended and which model, usage if any, the end."""
+        if completion:
+            return self._completion_closing(finish_reason, model_name, usage)
         metadata: dict[str, Any] = {"finish_reason": finish_reason, **dict.fromkeys(self.model_keys, model_name)}
         finish = AIMessageChunk(
             content="",
@@ -504,14 +575,60 @@ class _Layout:
         return [ChatGenerationChunk(message=chunk) for chunk in chunks]
 
 
+    def _completion_closing(
+        self, finish_reason: str, model_name: str, usage: UsageMetadata | None
+    ) -> list[ChatGenerationChunk]:
+        provider = {"model_provider": MODEL_PROVIDER} if self.provider else {}
+        token_usage = None
+        if usage:
+            token_usage = {
+                "completion_tokens": usage["output_tokens"],
+                "prompt_tokens": usage["input_tokens"],
+                "total_tokens": usage["total_tokens"],
+                "completion_tokens_details": None,
+                "prompt_tokens_details": None,
+            }
+        metadata = {"token_usage": token_usage, **provider, **dict.fromkeys(self.model_keys, model_name)}
+        chunks = [
+            AIMessageChunk(content="", response_metadata={"finish_reason": finish_reason, **provider}),
+            *(AIMessageChunk(content="") for _ in range(2 if usage else 1)),
+            AIMessageChunk(
+                content="",
+                additional_kwargs={"parsed": None, "refusal": None},
+                response_metadata=metadata | {"system_fingerprint": None, "id": "chatcmpl-fake"},
+                usage_metadata=usage,
+            ),
+            AIMessageChunk(content="", chunk_position="last"),
+        ]
+        return [ChatGenerationChunk(message=chunk) for chunk in chunks]
+
+
 #: What the fake names as ``model_provider`` where ChatOpenAI says ``"openai"``.
 MODEL_PROVIDER = "fake"
 
 LAYOUTS: dict[ChunkLayout, _Layout] = {
-    "openai": _Layout(provider=True, opening=True, model_keys=("model_name",), usage="separate", closing=True),
+    "openai": _Layout(
+        provider=True, opening=True, model_keys=("model_name",), usage="separate", closing=True, parsed_closing=True
+    ),
     "maritaca": _Layout(provider=False, opening=True, model_keys=("model",), usage="none", closing=True),
     "single": _Layout(provider=False, opening=False, model_keys=("model_name", "model"), usage="finish", closing=False),
 }
+
+
+def _truncated(pieces: list[str]) -> list[str]:
+    """The first two thirds of the pieces, so the JSON they carry never closes."""
+    if len(pieces) == 1:
+        return [pieces[0][: len(pieces[0]) // 2 or 1]]
+    return pieces[: max(1, len(pieces) * 2 // 3)]
+
+
+def _conversation(messages: list[BaseMessage]) -> str:
+    return "\n".join(message_text(message) for message in messages)
+
+
+def _validated(message: BaseMessage, schema: type) -> Any:
+    """The finished answer as an instance of ``schema``, as ChatOpenAI parses ``json_schema`` output."""
+    return schema.model_validate_json(message_text(message))
 
 
 def _cut_at_stop(text: str, stop: list[str] | None) -> str:

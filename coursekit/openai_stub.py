@@ -7,7 +7,8 @@ stub runs ``ChatOpenAI`` and ``ChatMaritaca`` through all of it, offline and det
 in tests with :func:`serve_openai_stub`, and on a laptop with ``python -m coursekit.openai_stub``.
 
 What it answers and how it fails is the :class:`FakeStreamingChatModel` it is given:
-``responses``/``rules`` choose the text (or a tool call, when the request sends ``tools``),
+``responses``/``rules`` choose the text (or a tool call, when the request sends ``tools``; JSON,
+when it sends a ``response_format``), ``json_fault`` spoils the JSON,
 ``latency`` paces it, ``error_after=N`` drops the connection after N chunks (a server error
 mid-stream) and ``rate_limited=True`` answers 429. Its ``chunk_layout`` does not matter here:
 the wire is OpenAI's whatever the layout, and each client lays the chunks out its own way.
@@ -61,6 +62,7 @@ class ChatCompletionRequest(BaseModel):
     stop: str | list[str] | None = None
     tools: list[dict[str, Any]] | None = None
     tool_choice: str | dict[str, Any] | None = None
+    response_format: dict[str, Any] | None = None
 
 
 class _ExpectedFaultFilter(logging.Filter):
@@ -90,7 +92,9 @@ def create_app(model: FakeStreamingChatModel | None = None) -> FastAPI:
         except (ValueError, TypeError, KeyError) as error:
             return _error_response(400, "invalid_request_error", f"messages: {error}")
         stop = [body.stop] if isinstance(body.stop, str) else body.stop
-        options = {"stop": stop, "tools": body.tools, "tool_choice": body.tool_choice}
+        options = {"stop": stop, "tools": body.tools, "tool_choice": body.tool_choice, "wire": True}
+        if body.response_format and body.response_format.get("type") != "text":  # JSON mode, or a schema to answer in
+            options["response_format"] = body.response_format
         envelope = _Envelope(f"chatcmpl-{next(completion_ids):06d}", body.model)
         if not body.stream:
             try:

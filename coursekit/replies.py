@@ -112,6 +112,13 @@ SUMMARY_TEXT = {
     "id": ("Catatan singkat yang terstruktur tentang {topic}.", "Datang sepotong-sepotong.", "Setiap potongan kecil.", "Validasi di akhir."),
 }
 
+#: What a chatty model says before the JSON it was asked for (``json_fault="prose"``).
+JSON_INTRO = {
+    "en": "Sure! Here is the JSON you asked for:",
+    "pt": "Claro! Aqui está o JSON que você pediu:",
+    "id": "Tentu! Ini JSON yang kamu minta:",
+}
+
 #: Words too generic to show that a question is about one particular tool.
 GENERIC_TOOL_WORDS = frozenset("tool tools function call value data info result make with from".split())
 
@@ -258,6 +265,59 @@ def topic_summary(question: str) -> dict[str, Any]:
     topic = " ".join(words[-3:]) if words else "streaming"
     summary, *key_points = SUMMARY_TEXT[detect_language(question)]
     return {"topic": topic, "summary": summary.format(topic=topic), "key_points": key_points, "confidence": 0.9}
+
+
+def parse_json(text: str) -> Any | None:
+    """The object or array ``text`` is, or ``None`` when it is anything else (prose, a number...)."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict | list) else None
+
+
+def response_schema(response_format: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON schema of a ``response_format``: the fake's own ``{"type", "schema"}``, or OpenAI's
+    ``{"type": "json_schema", "json_schema": {"schema": ...}}``; ``None`` for plain JSON mode."""
+    schema = response_format.get("schema") or (response_format.get("json_schema") or {}).get("schema")
+    return schema if isinstance(schema, dict) else None
+
+
+def wrapped_in_prose(json_text: str, language: str, *, fenced: bool = False) -> str:
+    """JSON the way a chatty model sends it: a sentence first, and maybe a Markdown fence."""
+    body = f"```json\n{json_text}\n```" if fenced else json_text
+    return f"{JSON_INTRO[language]}\n\n{body}"
+
+
+def mismatched(value: Any, schema: dict[str, Any] | None) -> Any:
+    """Valid JSON that ``schema`` refuses: its first required key left out.
+
+    With no schema every key counts as required; when the schema requires none, the first
+    key's value gets a wrong type instead. A list spoils its first item; anything else (an
+    empty object, a bare value) becomes a value of another type.
+    """
+    defs = (schema or {}).get("$defs", (schema or {}).get("definitions", {}))
+    schema = _resolved(schema, defs)
+    if isinstance(value, list) and value:
+        return [mismatched(value[0], _resolved(schema.get("items"), defs) if schema else None), *value[1:]]
+    if not isinstance(value, dict) or not value:
+        return _wrong_type(value)
+    required = [key for key in (schema.get("required", []) if schema else list(value)) if key in value]
+    if required:
+        return {key: item for key, item in value.items() if key != required[0]}
+    first = next(iter(value))
+    return {**value, first: _wrong_type(value[first])}
+
+
+def _resolved(schema: dict[str, Any] | None, defs: dict[str, Any]) -> dict[str, Any] | None:
+    if isinstance(schema, dict) and "$ref" in schema:
+        return defs.get(schema["$ref"].rsplit("/", 1)[-1], {})
+    return schema
+
+
+def _wrong_type(value: Any) -> Any:
+    """A value of another type that no lax coercion turns back: a list, or an object for a list."""
+    return {"items": value} if isinstance(value, list) else [value]
 
 
 def mentioned_tool(functions: list[dict[str, Any]], question: str) -> dict[str, Any] | None:
