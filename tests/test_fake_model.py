@@ -16,9 +16,11 @@ from functools import reduce
 from itertools import repeat
 from typing import Annotated, Any, Literal
 
+import openai
 import pytest
 from langchain_core.caches import InMemoryCache
 from langchain_core.callbacks import AsyncCallbackHandler, BaseCallbackHandler, StreamingStdOutCallbackHandler
+from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage
@@ -853,3 +855,174 @@ def test_a_router_can_be_scripted_to_send_arithmetic_to_math() -> None:
     assert router.invoke("Who wrote Dom Casmurro?").destination == "general"
     as_text = FakeStreamingChatModel(rules={r"25 \* 17": "math"}) | StrOutputParser()
     assert as_text.invoke("What is 25 * 17?") == "math"
+
+
+# --- JSON: tokenizer pieces and the three ways it goes wrong ---------------------------------
+
+CITY_RULES = {"Rio": {"name": "Rio de Janeiro", "population": 6}}
+CITY_QUESTION = "Tell me about Rio"
+CITY_JSON = '{"name": "Rio de Janeiro", "population": 6}'
+CITY_PIECES = ['{"', "name", '":', ' "', "Rio", " de", " Janeiro", '",', ' "', "population", '":', " ", "6", "}"]
+
+
+class City(BaseModel):
+    """A city."""
+
+    name: str
+    population: int
+
+
+CITY_SCHEMA = City.model_json_schema()
+
+
+class CityLastName(BaseModel):
+    """A city, its name last: partial objects validate as soon as the name starts."""
+
+    population: int
+    name: str
+
+
+class OptionalCity(BaseModel):
+    """A city whose fields are all optional."""
+
+    name: str | None = None
+    population: int | None = None
+
+
+def city_model(**fields: Any) -> FakeStreamingChatModel:
+    return FakeStreamingChatModel(rules=CITY_RULES, **fields)
+
+
+@each_layout
+def test_json_streams_in_the_pieces_a_tokenizer_cuts(layout: str) -> None:
+    assert texts(list(city_model(chunk_layout=layout).stream(CITY_QUESTION))) == CITY_PIECES
+    structured = list(city_model(chunk_layout=layout).bind(response_format={"type": "json_object"}).stream(CITY_QUESTION))
+    assert texts(structured) == CITY_PIECES
+    bound = city_model(chunk_layout=layout).bind_tools([City], tool_choice="City")
+    arguments = [piece["args"] for chunk in bound.stream(CITY_QUESTION) for piece in chunk.tool_call_chunks if piece["args"]]
+    assert arguments == CITY_PIECES
+
+
+def test_indented_json_keeps_its_newlines_and_indents_in_their_own_pieces() -> None:
+    model = FakeStreamingChatModel().bind(response_format={"type": "json_schema", "schema": City.model_json_schema()})
+    chunks = list(model.stream("Tell me about 'Rio'"))
+    pieces = texts(chunks)
+    assert pieces[:5] == ["{\n", " ", ' "', "name", '":'] and pieces[-1] == "}"
+    assert json.loads("".join(pieces)) == {"name": "Rio", "population": 1}
+
+
+def test_the_probe_records_the_same_json_pieces() -> None:
+    from coursekit.testing.probe import ProbeModel
+
+    probe = ProbeModel(rules=CITY_RULES, token_delay=0.0)
+    list(probe.stream(CITY_QUESTION))
+    assert texts([moment.text for moment in probe.record.chunks]) == CITY_PIECES
+
+
+def test_a_json_fault_must_be_one_of_the_four() -> None:
+    with pytest.raises(ValidationError, match="json_fault"):
+        FakeStreamingChatModel(json_fault="broken")
+
+
+@pytest.mark.parametrize("fault", ["prose", "fenced", "truncated", "mismatch"])
+def test_a_json_fault_leaves_prose_replies_alone(fault: str) -> None:
+    reply = "Streaming shows text as it is written."
+    assert FakeStreamingChatModel(responses=[reply], json_fault=fault).invoke("hi").content == reply
+
+
+@each_layout
+def test_prose_puts_a_sentence_before_the_json_so_no_parser_reads_it(layout: str) -> None:
+    model = city_model(chunk_layout=layout, json_fault="prose")
+    text = model.invoke(CITY_QUESTION).content
+    assert text == f"Sure! Here is the JSON you asked for:\n\n{CITY_JSON}"
+    assert texts(list(model.stream(CITY_QUESTION)))[-len(CITY_PIECES) :] == CITY_PIECES, "the JSON is still cut as JSON"
+    chain = model | JsonOutputParser()
+    assert list(chain.stream(CITY_QUESTION)) == [], "streaming hides it: nothing, and no error"
+    with pytest.raises(OutputParserException):
+        chain.invoke(CITY_QUESTION)
+
+
+def test_the_sentence_before_the_json_speaks_the_question_language() -> None:
+    model = FakeStreamingChatModel(rules={"Rio": {"nome": "Rio"}}, json_fault="prose")
+    assert model.invoke("Fale sobre o Rio, por favor").content.startswith("Claro! Aqui está o JSON")
+    assert model.invoke("Tolong jelaskan tentang Rio").content.startswith("Tentu! Ini JSON")
+
+
+def test_fenced_json_is_read_by_the_json_parser_but_not_by_json_loads() -> None:
+    model = city_model(json_fault="fenced")
+    text = model.invoke(CITY_QUESTION).content
+    assert text == f"Sure! Here is the JSON you asked for:\n\n```json\n{CITY_JSON}\n```"
+    with pytest.raises(json.JSONDecodeError):
+        json.loads(text)
+    assert (model | JsonOutputParser()).invoke(CITY_QUESTION) == CITY_RULES["Rio"]
+
+
+def test_prose_instead_of_a_tool_call_is_text_with_no_call() -> None:
+    answer = city_model(json_fault="prose").bind_tools([City], tool_choice="City").invoke(CITY_QUESTION)
+    assert answer.tool_calls == [] and answer.content.endswith(CITY_JSON)
+    assert answer.response_metadata["finish_reason"] == "stop"
+    assert city_model(json_fault="prose").with_structured_output(City).invoke(CITY_QUESTION) is None
+
+
+@each_layout
+def test_truncated_json_ends_before_the_object_closes_with_finish_reason_length(layout: str) -> None:
+    chunks = list(city_model(chunk_layout=layout, json_fault="truncated").stream(CITY_QUESTION))
+    pieces = texts(chunks)
+    assert pieces == CITY_PIECES[: len(pieces)] and 0 < len(pieces) < len(CITY_PIECES)
+    assert finish_chunk(chunks).response_metadata["finish_reason"] == "length"
+    with pytest.raises(json.JSONDecodeError):
+        json.loads("".join(pieces))
+    partial = (city_model(chunk_layout=layout, json_fault="truncated") | JsonOutputParser()).invoke(CITY_QUESTION)
+    assert partial == {"name": "Rio de Janeiro"}, "the parser repairs the cut-off text and raises nothing"
+    with pytest.raises(ValidationError, match="population"):
+        City.model_validate(partial)
+
+
+@each_layout
+def test_truncated_tool_arguments_stop_halfway(layout: str) -> None:
+    bound = city_model(chunk_layout=layout, json_fault="truncated").bind_tools([City], tool_choice="City")
+    chunks = list(bound.stream(CITY_QUESTION))
+    arguments = "".join(piece["args"] for chunk in chunks for piece in chunk.tool_call_chunks)
+    assert CITY_JSON.startswith(arguments) and arguments != CITY_JSON
+    assert finish_chunk(chunks).response_metadata["finish_reason"] == "length"
+    assert aggregate(chunks).tool_calls[0]["args"] == {"name": "Rio de Janeiro"}
+
+
+def test_openais_parsing_helper_refuses_a_cut_off_answer_under_a_response_format() -> None:
+    """ChatOpenAI reads a response_format stream with openai's helper, which raises at the finish chunk."""
+    model = city_model(json_fault="truncated").with_structured_output(CITY_SCHEMA, method="json_schema")
+    received = []
+    with pytest.raises(openai.LengthFinishReasonError):
+        for partial in model.stream(CITY_QUESTION):
+            received.append(partial)
+    assert received == [{}, {"name": ""}, {"name": "Rio"}, {"name": "Rio de"}, {"name": "Rio de Janeiro"}]
+    maritaca = city_model(chunk_layout="maritaca", json_fault="truncated").with_structured_output(CITY_SCHEMA, method="json_mode")
+    assert maritaca.invoke(CITY_QUESTION) == {"name": "Rio de Janeiro"}
+
+
+def test_mismatch_leaves_out_the_first_required_key() -> None:
+    model = city_model(json_fault="mismatch")
+    assert json.loads(model.invoke(CITY_QUESTION).content) == {"population": 6}, "no schema: the first key goes"
+    schema = {**CITY_SCHEMA, "required": ["population"]}
+    assert model.with_structured_output(schema, method="json_schema").invoke(CITY_QUESTION) == {"name": "Rio de Janeiro"}
+    with pytest.raises(ValidationError) as raised:
+        model.with_structured_output(City).invoke(CITY_QUESTION)
+    assert [error["loc"] for error in raised.value.errors()] == [("name",)]
+
+
+def test_mismatch_gives_a_wrong_type_when_nothing_is_required() -> None:
+    answer = FakeStreamingChatModel(json_fault="mismatch").with_structured_output(OptionalCity.model_json_schema(), method="json_mode")
+    value = answer.invoke("Tell me about 'Rio'")
+    assert value == {"name": ["Rio"], "population": 1}
+    with pytest.raises(ValidationError, match="name"):
+        OptionalCity.model_validate(value)
+
+
+def test_a_pydantic_model_streams_partials_once_they_validate_except_under_json_schema() -> None:
+    model = FakeStreamingChatModel(rules={"Rio": {"population": 6, "name": "Rio de Janeiro"}})
+    for method in ("function_calling", "json_mode"):
+        names = [city.name for city in model.with_structured_output(CityLastName, method=method).stream(CITY_QUESTION)]
+        assert names == ["", "Rio", "Rio de", "Rio de Janeiro"], method
+    finished = list(model.with_structured_output(CityLastName, method="json_schema").stream(CITY_QUESTION))
+    assert finished == [CityLastName(population=6, name="Rio de Janeiro")]
+    assert list(city_model().with_structured_output(City).stream(CITY_QUESTION)) == [City(name="Rio de Janeiro", population=6)]

@@ -12,6 +12,7 @@ from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
 from pydantic import BaseModel, Field
 
 from coursekit.replies import (
+    JSON_INTRO,
     default_text,
     detect_language,
     example_for_schema,
@@ -19,8 +20,12 @@ from coursekit.replies import (
     match_rule,
     mentioned_tool,
     message_text,
+    mismatched,
+    parse_json,
+    response_schema,
     tokenize,
     topic_summary,
+    wrapped_in_prose,
 )
 
 TRICKY_TEXTS = [
@@ -47,6 +52,11 @@ INDONESIAN_MARKERS = {"yang", "dan", "dengan", "untuk", "kamu", "jika", "setiap"
 class Address(BaseModel):
     city: str
     zip_code: str | None = None
+
+
+class Person(BaseModel):
+    name: str
+    age: int
 
 
 class Profile(BaseModel):
@@ -240,3 +250,50 @@ def test_a_question_about_a_tool_picks_it() -> None:
     assert mentioned_tool(functions, "search for LangChain") == {"name": "searchWeb"}
     assert mentioned_tool(functions, "Hello there!") is None
     assert mentioned_tool(functions, "What does this function do?") is None
+
+
+# --- spoiling JSON (json_fault) ----------------------------------------------------------------
+
+
+def test_parse_json_reads_only_objects_and_arrays() -> None:
+    assert parse_json('{"a": 1}') == {"a": 1} and parse_json("[1]") == [1]
+    assert parse_json("42") is None and parse_json("Sure! {}") is None and parse_json('{"a": 1') is None
+
+
+def test_response_schema_reads_the_fakes_and_openais_forms() -> None:
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}}
+    assert response_schema({"type": "json_schema", "schema": schema}) == schema
+    assert response_schema({"type": "json_schema", "json_schema": {"name": "A", "schema": schema, "strict": True}}) == schema
+    assert response_schema({"type": "json_object"}) is None
+
+
+def test_wrapped_in_prose_puts_the_sentence_first_and_fences_on_request() -> None:
+    assert wrapped_in_prose("{}", "pt") == JSON_INTRO["pt"] + "\n\n{}"
+    assert wrapped_in_prose("{}", "en", fenced=True) == JSON_INTRO["en"] + "\n\n```json\n{}\n```"
+    assert set(JSON_INTRO) == {"en", "pt", "id"}
+
+
+def test_mismatched_objects_fail_the_schema_they_came_from() -> None:
+    schema = Person.model_json_schema()
+    value = example_for_schema(schema, "Ana is 30")
+    wrong = mismatched(value, schema)
+    assert json.loads(json.dumps(wrong)) == wrong, "still valid JSON"
+    assert wrong == {key: item for key, item in value.items() if key != schema["required"][0]}
+    with pytest.raises(ValueError):
+        Person.model_validate(wrong)
+
+
+def test_mismatched_follows_refs_into_a_list_of_objects() -> None:
+    class Crowd(BaseModel):
+        people: list[Person]
+
+    schema = Crowd.model_json_schema()
+    value = example_for_schema(schema)
+    wrong = mismatched(value["people"], {**schema["properties"]["people"], "$defs": schema["$defs"]})
+    assert "name" not in wrong[0] and wrong[0]["age"] == value["people"][0]["age"]
+
+
+def test_mismatched_without_a_schema_drops_the_first_key_and_spoils_bare_values() -> None:
+    assert mismatched({"a": 1, "b": 2}, None) == {"b": 2}
+    assert mismatched({"a": "x"}, {"type": "object", "properties": {"a": {"type": "string"}}}) == {"a": ["x"]}
+    assert mismatched({}, None) == [{}] and mismatched([1, 2], None) == [[1], 2] and mismatched([], None) == {"items": []}
