@@ -60,6 +60,18 @@ MEASURED = {
         "empty usage{input_token_details,input_tokens,output_token_details,output_tokens,total_tokens}",
         "empty last",
     ],
+    # Under a response_format (with_structured_output's json_schema and json_mode), ChatOpenAI reads
+    # the stream with openai's parsing helper: the finish chunk names no model, and the whole
+    # completion comes last, with the model, token_usage, the usage and additional_kwargs["parsed"].
+    ("openai", "response format"): [
+        "empty meta{model_provider}",
+        f"text meta{{model_provider}} ×{N}",
+        "empty meta{finish_reason=stop,model_provider}",
+        "empty ×2",
+        "empty meta{id,model_name=<model>,model_provider,system_fingerprint,token_usage} "
+        "usage{input_token_details,input_tokens,output_token_details,output_tokens,total_tokens}",
+        "empty last",
+    ],
     ("maritaca", "text"): [
         "empty",
         f"text ×{N}",
@@ -149,14 +161,22 @@ def changed(client: str, case: str, real: list[str], expected: list[str]) -> str
     )
 
 
-CASES = [("openai", "text"), ("openai", "tool call"), ("maritaca", "text")]
+CASES = [("openai", "text"), ("openai", "tool call"), ("openai", "response format"), ("maritaca", "text")]
+RESPONSE_FORMAT = {"type": "json_object"}
+
+
+def prepared(model: BaseChatModel, case: str) -> Any:
+    """The model as the case calls it: with a forced tool, a response_format, or as it is."""
+    if case == "tool call":
+        return model.bind_tools([get_weather], tool_choice="get_weather")
+    if case == "response format":
+        return model.bind(response_format=RESPONSE_FORMAT)
+    return model
 
 
 @pytest.mark.parametrize(("client", "case"), CASES)
 def test_the_real_client_streams_as_measured(stub_url: str, client: str, case: str) -> None:
-    model = real_client(client, stub_url)
-    if case == "tool call":
-        model = model.bind_tools([get_weather], tool_choice="get_weather")
+    model = prepared(real_client(client, stub_url), case)
     chunks, tokens = streamed(model, WEATHER_QUESTION if case == "tool call" else QUESTION)
     real = layout(chunks, CLIENT_MODEL)
     assert real == MEASURED[client, case], changed(client, case, real, MEASURED[client, case])
@@ -165,10 +185,7 @@ def test_the_real_client_streams_as_measured(stub_url: str, client: str, case: s
 
 @pytest.mark.parametrize(("client", "case"), CASES)
 def test_the_fake_streams_like_the_real_client(stub_url: str, client: str, case: str) -> None:
-    real_model, fake_model = real_client(client, stub_url), fake(client)
-    if case == "tool call":
-        real_model = real_model.bind_tools([get_weather], tool_choice="get_weather")
-        fake_model = fake_model.bind_tools([get_weather], tool_choice="get_weather")
+    real_model, fake_model = prepared(real_client(client, stub_url), case), prepared(fake(client), case)
     question = WEATHER_QUESTION if case == "tool call" else QUESTION
     real_chunks, real_tokens = streamed(real_model, question)
     fake_chunks, fake_tokens = streamed(fake_model, question)
