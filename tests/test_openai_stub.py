@@ -249,3 +249,62 @@ def test_command_line_serves_until_ctrl_c() -> None:
         process.send_signal(signal.SIGINT)
         _, errors = process.communicate(timeout=30)
     assert process.returncode == 0, errors
+
+
+# --- JSON: response_format and json_fault on the wire ----------------------------------------
+
+CITY_SCHEMA = {
+    "type": "object",
+    "properties": {"name": {"type": "string"}, "population": {"type": "integer"}},
+    "required": ["name", "population"],
+}
+JSON_SCHEMA_FORMAT = {"type": "json_schema", "json_schema": {"name": "City", "schema": CITY_SCHEMA, "strict": True}}
+CITY_QUESTION = [{"role": "user", "content": "Tell me about 'Rio' and its 6 million people."}]
+
+
+def streamed_text(base_url: str, **body: Any) -> tuple[list[str], str | None]:
+    """The content deltas of one streamed completion, and its finish_reason."""
+    events = [json.loads(item) for item in stream_events(base_url, **body)[:-1]]
+    deltas = [e["choices"][0]["delta"].get("content") for e in events if e["choices"]]
+    finish = [e["choices"][0]["finish_reason"] for e in events if e["choices"] and e["choices"][0]["finish_reason"]]
+    return [delta for delta in deltas if delta], finish[0] if finish else None
+
+
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_a_json_schema_response_format_streams_an_instance_in_tokenizer_pieces(layout: str) -> None:
+    with serve_openai_stub(FakeStreamingChatModel(chunk_layout=layout)) as base_url:
+        pieces, finish = streamed_text(base_url, messages=CITY_QUESTION, response_format=JSON_SCHEMA_FORMAT)
+        whole = httpx.post(
+            f"{base_url}/chat/completions", json={"model": "m", "messages": CITY_QUESTION, "response_format": JSON_SCHEMA_FORMAT}
+        ).json()
+    text = "".join(pieces)
+    assert json.loads(text) == {"name": "Rio", "population": 6}
+    assert pieces == tokenize(text) and pieces[:4] == ["{\n", " ", ' "', "name"]
+    assert finish == "stop" and whole["choices"][0]["message"]["content"] == text
+
+
+def test_json_object_mode_answers_with_a_json_object() -> None:
+    with serve_openai_stub(FakeStreamingChatModel()) as base_url:
+        pieces, _ = streamed_text(base_url, messages=CITY_QUESTION, response_format={"type": "json_object"})
+        plain, _ = streamed_text(base_url, messages=CITY_QUESTION, response_format={"type": "text"})
+    assert isinstance(json.loads("".join(pieces)), dict)
+    with pytest.raises(json.JSONDecodeError):
+        json.loads("".join(plain))  # the same question without JSON mode gets prose
+
+
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+def test_a_truncated_answer_reaches_the_wire_as_finish_reason_length(layout: str) -> None:
+    """The server sends what it has and says why it stopped; only a client may refuse to parse it."""
+    model = FakeStreamingChatModel(chunk_layout=layout, json_fault="truncated")
+    with serve_openai_stub(model) as base_url:
+        pieces, finish = streamed_text(base_url, messages=CITY_QUESTION, response_format=JSON_SCHEMA_FORMAT)
+    assert finish == "length"
+    with pytest.raises(json.JSONDecodeError):
+        json.loads("".join(pieces))
+    assert '{\n  "name": "Rio",\n  "population": 6\n}'.startswith("".join(pieces))
+
+
+def test_prose_around_the_json_reaches_the_wire() -> None:
+    with serve_openai_stub(FakeStreamingChatModel(json_fault="prose")) as base_url:
+        pieces, finish = streamed_text(base_url, messages=CITY_QUESTION, response_format=JSON_SCHEMA_FORMAT)
+    assert "".join(pieces).startswith("Sure! Here is the JSON you asked for:\n\n{") and finish == "stop"
