@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from langchain_core.language_models import BaseChatModel
 
 from coursekit.fake_model import LATENCY_ENV
-from coursekit.server import page, routes, steps
+from coursekit.server import form, page, routes, steps
 from coursekit.server.auth import TokenService
 from coursekit.server.errors import install_error_handlers
 from coursekit.server.limits import BodySizeLimit
@@ -59,6 +59,9 @@ def create_app(model: BaseChatModel | None = None, settings: ServerSettings | No
     app.add_middleware(BodySizeLimit, max_bytes=MAX_BODY_BYTES, timeout=settings.body_timeout_seconds)
     app.include_router(routes.router)
     app.include_router(steps.router)
+    app.include_router(form.router)
     app.include_router(page.router)
+    # Before /static, which would otherwise take its paths: the pinned build committed in vendor/.
+    app.mount(page.VENDOR_URL, StaticFiles(directory=page.VENDOR_DIR), name="vendor")
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR), name="static")
     return app

@@ -23,15 +23,19 @@ from coursekit.server.settings import ServerSettings
 
 STATIC_DIR = Path(__file__).with_name("static")
 TEMPLATE_PATH = Path(__file__).with_name("templates") / "index.html"
+#: fast-json-patch, for the form view: the npm build committed in the repository (see its VERSION).
+VENDOR_DIR = Path(__file__).resolve().parents[2] / "vendor" / "fast-json-patch"
+VENDOR_URL = "/static/vendor/fast-json-patch"
 
 HTML_LANG = {"en": "en", "pt": "pt-BR", "id": "id"}
 LANGUAGE_NAMES = {"en": "English", "pt": "Português", "id": "Bahasa Indonesia"}
 #: Keys the script needs at run time, sent as JSON in the page.
-SCRIPT_MESSAGES = ("ready", "waiting", "streaming", "done", "stopped", "connection_lost", "network_error")
+SCRIPT_MESSAGES = ("ready", "waiting", "streaming", "done", "filling", "filled", "stopped", "connection_lost", "network_error")
 PAGE_TEXTS = (
     "page_title", "page_intro", "language_label", "login_heading", "label_username", "label_password",
     "button_login", "chat_heading", "label_prompt", "prompt_placeholder", "button_send", "button_stop",
     "button_logout", "answer_heading", "label_show_steps", "steps_heading", "step_running", "step_ended", "step_interrupted",
+    "label_show_form", "form_heading", "form_topic", "form_summary", "form_key_points", "form_confidence",
 )
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -70,6 +74,7 @@ def render_page(lang: str, settings: ServerSettings) -> str:
         language_links=links,
         demo_hint=hint,
         max_prompt_chars=MAX_PROMPT_CHARS,
+        vendor_url=VENDOR_URL,
     )
 
 

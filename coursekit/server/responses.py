@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from coursekit.server.schemas import ErrorResponse
+from coursekit.server.schemas import ErrorResponse, FormAnswer
 
 
 def _error(description: str, *headers: str) -> dict[str, Any]:
@@ -78,6 +78,54 @@ LOGIN = {
     429: _error("Too many wrong passwords for this username from this address: wait Retry-After seconds.", "Retry-After"),
     **_BODY,
 }
+
+
+#: One ``patch`` event of /api/form: what JsonOutputParser(diff=True) yielded for one chunk, as it yielded it.
+PATCH_DATA = {
+    "type": "array",
+    "minItems": 1,
+    "description": "RFC 6902 JSON Patch operations, to apply in order to the object so far (the first one replaces the root).",
+    "items": {
+        "type": "object",
+        "required": ["op", "path"],
+        "properties": {
+            "op": {"enum": ["add", "remove", "replace", "move", "copy", "test"]},
+            "path": {"type": "string", "description": "A JSON Pointer (RFC 6901); \"\" is the whole object."},
+            "value": {},
+            "from": {"type": "string"},
+        },
+    },
+}
+FORM_DONE_DATA = {
+    "type": "object",
+    "required": ["object", "patches"],
+    "properties": {
+        "object": {**FormAnswer.model_json_schema(), "description": "The whole answer, checked: what applying every patch gives."},
+        "patches": {"type": "integer", "minimum": 0},
+    },
+}
+FORM_ERROR_DATA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {
+        "type": "object",
+        "required": ["code", "message", "patches"],
+        "properties": {
+            "code": {"enum": ["stream_interrupted", "answer_not_json", "answer_invalid"]},
+            "message": {"type": "string"},
+            "patches": {"type": "integer", "minimum": 0, "description": "How many patch events came before."},
+            "details": {"type": "array", "description": "answer_invalid only: each field of the answer that does not fit.",
+                        "items": {"type": "object", "required": ["field", "message"],
+                                  "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
+        },
+    }},
+}
+_FORM_STREAM = {
+    "schema": {"oneOf": [sse_event("patch", PATCH_DATA, numbered=True), sse_event("done", FORM_DONE_DATA), sse_event("error", FORM_ERROR_DATA)]},
+    "example": 'id: 1\r\nevent: patch\r\ndata: [{"op":"replace","path":"","value":{}}]\r\n\r\n',
+}
+#: /api/form: numbered patches, then done with the object, or error (mid-stream, or an answer that does not fit).
+FORM_OK = {200: {"description": "Server-Sent Events: patch..., then done or error", "content": {"text/event-stream": _FORM_STREAM}}}
 
 
 CHAT_OK = {200: {"description": "One JSON reply, or with \"stream\": true the events of /api/generate", "content": {"text/event-stream": _STREAM}}}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StrictBool, StrictStr
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictStr
 from pydantic_core import PydanticCustomError
 
 #: Longest prompt or chat message accepted, in characters. Longer ones get a 422 at once
@@ -46,6 +46,21 @@ class ChatReply(BaseModel):
     reply: str
     finish_reason: str | None
     usage: dict[str, Any] | None
+
+
+class FormAnswer(BaseModel):
+    """The object ``POST /api/form`` asks the model for, checked once the model has written all of it.
+
+    Strict, so ``"confidence": "0.9"`` is an answer that does not fit, not a number; keys it does
+    not know are let through (the page shows only these four).
+    """
+
+    model_config = ConfigDict(strict=True)
+
+    topic: str = Field(min_length=1, max_length=200)
+    summary: str = Field(min_length=1)
+    key_points: list[str] = Field(max_length=20)
+    confidence: float = Field(ge=0, le=1)
 
 
 class Health(BaseModel):

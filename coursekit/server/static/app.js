@@ -2,7 +2,8 @@
 //
 // EventSource can only GET and cannot send an Authorization header, so this page uses
 // fetch() with a stream reader and parses the SSE frames itself; an AbortController stops it.
-// With "Show the steps" ticked it reads /api/steps instead, and steps.js draws its step events (day 4).
+// With "Show the steps" ticked it reads /api/steps instead, and steps.js draws its step events (day 4);
+// with "Fill in a form" ticked it reads /api/form, and form.js applies its patch events to a form (day 5).
 "use strict";
 
 const messages = JSON.parse(document.getElementById("messages").textContent);
@@ -30,6 +31,8 @@ function setStreaming(streaming) {
   byId("stop-button").disabled = !streaming;
   byId("answer").setAttribute("aria-busy", String(streaming));
   byId("show-steps").disabled = streaming;
+  byId("show-form").disabled = streaming;
+  byId("answer-form").setAttribute("aria-busy", String(streaming));
 }
 
 async function errorMessage(response) {
@@ -80,6 +83,12 @@ function handleEvent(frame, progress) {
     stepsView.show(payload);
     return false;
   }
+  if (frame.event === "patch") {
+    progress.patches += 1;
+    formView.apply(payload);
+    setStatus("streaming", messages.filling.replace("{count}", progress.patches));
+    return false;
+  }
   if (frame.event === "token") {
     progress.tokens += 1;
     byId("answer").append(payload.text);
@@ -87,6 +96,11 @@ function handleEvent(frame, progress) {
     return false;
   }
   if (frame.event === "done") {
+    if (formView.active()) {
+      formView.done();
+      setStatus("done", messages.filled.replace("{count}", progress.patches));
+      return true;
+    }
     setStatus("done", messages.done.replace("{count}", progress.tokens));
     return true;
   }
@@ -101,10 +115,11 @@ async function streamAnswer(prompt) {
   controller = new AbortController();
   byId("answer").textContent = "";
   stepsView.reset();
+  formView.reset();
   setStreaming(true);
   setStatus("waiting", messages.waiting);
   try {
-    const response = await fetch(stepsView.endpoint(), {
+    const response = await fetch(formView.active() ? "/api/form" : stepsView.endpoint(), {
       method: "POST",
       headers: {
         "Authorization": `Bearer ${accessToken}`,
@@ -123,7 +138,7 @@ async function streamAnswer(prompt) {
     }
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     const parser = { buffer: "" };
-    const progress = { tokens: 0 };
+    const progress = { tokens: 0, patches: 0 };
     let finished = false;
     while (!finished) {
       const { value, done } = await reader.read();
@@ -139,6 +154,7 @@ async function streamAnswer(prompt) {
   } finally {
     controller = null;
     stepsView.interrupt(); // steps still running when the stream ended never will end
+    formView.interrupt(); // nor will a field the model was still writing
     setStreaming(false);
   }
 }
