@@ -371,12 +371,13 @@ class FakeStreamingChatModel(BaseChatModel):
         in_stream = layout.usage != "none" if stream_usage is None else stream_usage
         usage = _usage(_count_tokens(messages), len(pieces), details=layout.usage == "separate") if in_stream else None
         structured = response_format is not None and layout.parsed_closing and not wire
-        if structured and finish_reason == "length":  # openai's stream helper refuses to parse a cut-off answer
-            raise openai.LengthFinishReasonError(completion=ChatCompletion.model_construct(usage=None))
         closings = layout.closing_chunks(finish_reason, model or self.model_name, usage, completion=structured)
-        for closing in closings:
+        refused = structured and finish_reason == "length"
+        for closing in closings[:-2] if refused else closings:
             yield delay, closing
             delay = 0.0
+        if refused:  # openai's parsing helper refuses a cut-off answer where the whole completion would come
+            raise openai.LengthFinishReasonError(completion=ChatCompletion.model_construct(usage=None))
 
     def _reply(
         self,
@@ -546,8 +547,8 @@ class _Layout:
     parsed_closing: bool = False
     """With a ``response_format``, the stream is read by openai's parsing helper (ChatOpenAI): the
     finish chunk names no model, one empty chunk follows (two with usage), then the whole
-    completion's chunk carries the model, ``token_usage``, the usage and ``parsed``; and an answer
-    cut off by the length limit raises ``openai.LengthFinishReasonError`` instead of finishing."""
+    completion's chunk carries the model, ``token_usage``, the usage and ``parsed``; an answer cut
+    off by the length limit raises ``openai.LengthFinishReasonError`` in place of that chunk."""
 
     def chunk(self, message: AIMessageChunk) -> ChatGenerationChunk:
         if self.provider:
