@@ -103,6 +103,11 @@ class FakeStreamingChatModel(BaseChatModel):
         ['', 'Hello', ',', ' world', '!', '', '', '']
         >>> sum(chunks[1:], chunks[0]).response_metadata["finish_reason"]  # on one of the empty chunks
         'stop'
+
+    JSON is cut as a tokenizer cuts it (``{"``, ``name``, ``":``, `` "``, ``Rio``, ``"}``), in the
+    text, in tool-call arguments and under ``with_structured_output``. ``json_fault`` spoils it:
+    ``"prose"`` (a sentence first), ``"fenced"`` (a sentence and a Markdown fence),
+    ``"truncated"`` (cut off, ``finish_reason="length"``), ``"mismatch"`` (valid, but not the schema).
     """
 
     model_config = ConfigDict(populate_by_name=True)

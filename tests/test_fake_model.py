@@ -24,7 +24,7 @@ from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, SystemMessage
-from langchain_core.output_parsers import JsonOutputParser, StrOutputParser
+from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser, StrOutputParser
 from langchain_core.output_parsers.openai_tools import JsonOutputToolsParser
 from langchain_core.prompts import ChatPromptTemplate, PromptTemplate
 from langchain_core.tools import tool
@@ -1026,3 +1026,24 @@ def test_a_pydantic_model_streams_partials_once_they_validate_except_under_json_
     finished = list(model.with_structured_output(CityLastName, method="json_schema").stream(CITY_QUESTION))
     assert finished == [CityLastName(population=6, name="Rio de Janeiro")]
     assert list(city_model().with_structured_output(City).stream(CITY_QUESTION)) == [City(name="Rio de Janeiro", population=6)]
+
+
+def test_mismatch_reads_the_schema_a_parsers_format_instructions_put_in_the_prompt() -> None:
+    parser = PydanticOutputParser(pydantic_object=City)
+    prompt = f"Tell me about 'Rio', a city of 6 million.\n{parser.get_format_instructions()}"
+    valid = (FakeStreamingChatModel() | parser).invoke(prompt)
+    assert valid == City(name="Rio", population=6)
+    spoiled = FakeStreamingChatModel(json_fault="mismatch").invoke(prompt).content
+    assert json.loads(spoiled) == {"population": 6}
+    with pytest.raises(OutputParserException, match="name"):
+        (FakeStreamingChatModel(json_fault="mismatch") | parser).invoke(prompt)
+
+
+@pytest.mark.parametrize("fault", ["prose", "fenced", "truncated", "mismatch"])
+def test_the_probe_records_a_spoiled_answer_as_the_fake_streams_it(fault: str) -> None:
+    from coursekit.testing.probe import ProbeModel
+
+    probe = ProbeModel(rules=CITY_RULES, json_fault=fault, virtual_time=True)
+    chunks = list(probe.stream(CITY_QUESTION))
+    assert [moment.text for moment in probe.record.chunks] == contents(list(city_model(json_fault=fault).stream(CITY_QUESTION)))
+    assert probe.record.text == "".join(contents(chunks)) and probe.record.outcome == "completed"

@@ -89,7 +89,8 @@ class ProbeModel(FakeStreamingChatModel):
     ``virtual_time=True`` it does not really sleep: :meth:`clock` jumps ahead by each delay
     instead, so code that takes a ``clock`` argument can be timed exactly and instantly.
     Faults come from the parent's fields: ``error_after=N`` breaks the stream after N chunks,
-    ``rate_limited=True`` refuses before the first token.
+    ``rate_limited=True`` refuses before the first token, ``json_fault`` spoils JSON answers
+    (``"prose"``, ``"fenced"``, ``"truncated"``, ``"mismatch"``), which stream in the same pieces.
     """
 
     token_delay: float = 0.03
