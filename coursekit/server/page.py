@@ -2,7 +2,9 @@
 
 The HTML is a ``string.Template`` filled from ``coursekit/i18n/server.toml``; the script and the
 stylesheet are served from ``/static`` so that a strict Content-Security-Policy (no inline
-code, nothing from other origins) can protect the token the page holds.
+code, nothing from other origins) can protect the token the page holds. The form view's
+fast-json-patch is the pinned npm build committed in ``vendor/fast-json-patch/``, served from
+:data:`VENDOR_URL` by the same server.
 """
 
 from __future__ import annotations

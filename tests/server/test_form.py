@@ -209,6 +209,22 @@ async def test_the_fake_model_fills_the_form_in_the_questions_language(form_api)
     assert "pedaços" in " ".join(done["key_points"])
 
 
+@pytest.mark.parametrize(
+    ("fault", "ending", "patched"),
+    [("prose", "answer_not_json", False), ("fenced", "done", True), ("truncated", "answer_not_json", True), ("mismatch", "answer_invalid", True)],
+)
+async def test_each_way_the_fakes_json_goes_wrong(form_api, fault, ending, patched):
+    """The fake's json_fault, as real models spoil JSON: only a fenced object still fills the form and validates."""
+    api = await form_api(ProbeModel(token_delay=0.0, json_fault=fault))
+    reply = await api.ask("Explain JSON streaming")
+    assert (reply.names.count("patch") > 0) == patched
+    last = reply.payloads(reply.names[-1])[0]
+    assert (reply.names[-1] if ending == "done" else last["error"]["code"]) == ending
+    if ending == "done":
+        built = jsonpatch.apply_patch(None, [op for patch in reply.payloads("patch") for op in patch])
+        assert built == last["object"] and set(built) == set(OBJECT)
+
+
 async def test_a_failure_before_the_first_patch_is_an_http_error(form_api):
     api = await form_api(ProbeModel(rate_limited=True))
     response = await api.served.post_json("/api/form", {"prompt": "hi"}, headers=api.headers)
