@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from coursekit.cli import authoring, platforms, student
+from coursekit.cli import authoring, grade_class, platforms, student
 from coursekit.cli.group import CourseGroup
 from coursekit.cli.help import CourseCommand, frame_text, help_text, metavar
 from coursekit.cli.options import GlobalOptions, Lang, session, value_not_an_option
@@ -56,6 +56,7 @@ for command, name in [
     (authoring.serve, "serve"),
     (authoring.notebooks, "notebooks"),
     (authoring.demo, "demo"),
+    (grade_class.grade_class, "grade-class"),
 ]:
     app.command(name, cls=CourseCommand, help=help_text(name))(command)
 app.add_typer(platforms.gradescope_app, name="gradescope", help=help_text("gradescope"))

@@ -1,0 +1,101 @@
+"""``report.html``: one self-contained page about the class, for an instructor to look at.
+
+A histogram of scores, the pass rate of each exercise, each exercise's most common failure
+messages with their counts (hidden tests marked), the slowest submissions and the submissions
+that could not be graded. Charts are inline SVG drawn here, styles inline: the page needs no
+network and no script, and opens from a file. The page is a Jinja2 template with autoescaping on,
+so nothing a student wrote (a test output, a message) can become markup.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from coursekit.grade_class.gradebook import Row, xml_safe
+from coursekit.i18n import t
+
+TEMPLATE = "report.html"
+BINS = 10
+TOP_FAILURES = 5
+TOP_SLOWEST = 10
+MESSAGE_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    count: int
+    height: float
+    x: float
+
+
+@dataclass(frozen=True)
+class ExerciseSummary:
+    name: str
+    graded: int
+    passed: int
+    mean: float
+    max_score: int
+    failures: list[tuple[str, int, bool]]
+    """(message, how many results, from a hidden test)."""
+
+    @property
+    def rate(self) -> float:
+        return self.passed / self.graded if self.graded else 0.0
+
+
+def histogram(rows: Sequence[Row]) -> list[Bar]:
+    """Students per tenth of the maximum score (the last bin holds full marks)."""
+    counts = [0] * BINS
+    for row in rows:
+        maximum = float(row.report.get("max_score") or 0)
+        share = float(row.report.get("score") or 0) / maximum if maximum else 0.0
+        counts[min(BINS - 1, int(share * BINS))] += 1
+    tallest = max(counts) or 1
+    return [Bar(f"{index * 100 // BINS}–{(index + 1) * 100 // BINS}%", count, 150 * count / tallest, 40 + index * 56)
+            for index, count in enumerate(counts)]
+
+
+def _first_line(message: str | None) -> str:
+    line = (message or "").strip().splitlines()[0] if (message or "").strip() else "?"
+    return line if len(line) <= MESSAGE_CHARS else line[: MESSAGE_CHARS - 1] + "…"
+
+
+def exercise_summaries(rows: Sequence[Row], names: Sequence[str]) -> list[ExerciseSummary]:
+    summaries = []
+    for name in names:
+        results = [row.exercises[name] for row in rows if name in row.exercises]
+        failures: Counter[tuple[str, bool]] = Counter()
+        for result in results:
+            broken = [test for test in result.get("tests", []) if test.get("status") != "pass"]
+            if not result.get("tests") and result.get("status") != "pass":
+                failures[(_first_line(result.get("message")), False)] += 1
+            for test in broken:
+                failures[(_first_line(test.get("message") or result.get("message")), test.get("visibility") == "hidden")] += 1
+        passed = sum(result.get("status") == "pass" for result in results)
+        mean = sum(float(result.get("score") or 0) for result in results) / len(results) if results else 0.0
+        maximum = max((int(result.get("max_score") or 0) for result in results), default=0)
+        top = [(message, count, hidden) for (message, hidden), count in failures.most_common(TOP_FAILURES)]
+        summaries.append(ExerciseSummary(name, len(results), passed, round(mean, 2), maximum, top))
+    return summaries
+
+
+def html_text(rows: Sequence[Row], names: Sequence[str], lang: str, title: str) -> str:
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                                     autoescape=True, undefined=jinja2.StrictUndefined)
+    environment.filters["xml_safe"] = xml_safe
+    scores = sorted(float(row.report.get("score") or 0) for row in rows)
+    errors = [row for row in rows if row.report.get("status") == "error" and not any(
+        exercise.get("tests") for exercise in row.report["exercises"])]
+    slowest = sorted((row for row in rows if row.seconds > 0), key=lambda row: row.seconds, reverse=True)[:TOP_SLOWEST]
+    return environment.get_template(TEMPLATE).render(
+        lang=lang, title=title, rows=rows, bars=histogram(rows), exercises=exercise_summaries(rows, names),
+        slowest=slowest, errors=errors, median=scores[len(scores) // 2] if scores else 0,
+        max_score=max((int(row.report.get("max_score") or 0) for row in rows), default=0),
+        text=lambda key, **values: t(f"cli.{key}", lang, **values),
+    )

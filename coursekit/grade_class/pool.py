@@ -1,0 +1,124 @@
+"""Several workers at once, each under a deadline; a worker that crashes or hangs costs one student.
+
+Each worker (:mod:`coursekit.grade_class.worker`) is a fresh ``python -I`` in a session of its
+own, so the terminal's Ctrl+C reaches only the class runner, which then stops every worker's
+whole process group before it returns: nothing keeps grading after the command has ended.
+Workers write to temp files, not pipes, so none can block on a full pipe while the runner
+waits on another.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from dataclasses import dataclass
+from typing import IO, Any
+
+from coursekit.grade_class.worker import Job, job_json
+
+#: Most a worker may print: a results.json of the whole course is well under a megabyte.
+MAX_REPORT_BYTES = 16 * 1024 * 1024
+#: How often the runner looks at its workers; it only decides when to start the next one.
+TICK_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one worker ended: its report, or why there is none."""
+
+    report: dict[str, Any] | None
+    problem: str | None
+    """``timeout`` (seconds in ``detail``), ``crashed`` (the worker's last words in ``detail``)."""
+    detail: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class _Running:
+    job: Job
+    process: subprocess.Popen[bytes]
+    out: IO[bytes]
+    err: IO[bytes]
+    started: float
+    deadline: float
+
+
+def _start(job: Job, seconds: float) -> _Running:
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    process = subprocess.Popen([sys.executable, "-I", "-m", "coursekit.grade_class.worker"], stdin=subprocess.PIPE,
+                               stdout=out, stderr=err, start_new_session=True)
+    assert process.stdin is not None
+    with suppress(BrokenPipeError):
+        process.stdin.write(job_json(job).encode())
+        process.stdin.close()
+    started = time.monotonic()
+    return _Running(job, process, out, err, started, started + seconds)
+
+
+def _kill(running: _Running) -> None:
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(running.process.pid, signal.SIGKILL)
+    running.process.wait()
+
+
+def _outcome(running: _Running, timed_out: bool) -> Outcome:
+    seconds = time.monotonic() - running.started
+    try:
+        if timed_out:
+            return Outcome(None, "timeout", f"{running.deadline - running.started:.0f}", seconds)
+        running.out.seek(0)
+        data = running.out.read(MAX_REPORT_BYTES + 1)
+        if running.process.returncode == 0 and len(data) <= MAX_REPORT_BYTES:
+            try:
+                report = json.loads(data)
+            except ValueError:
+                report = None
+            if isinstance(report, dict) and isinstance(report.get("exercises"), list):
+                return Outcome(report, None, "", seconds)
+        running.err.seek(max(0, os.fstat(running.err.fileno()).st_size - 4096))
+        lines = [line for line in running.err.read().decode(errors="replace").splitlines() if line.strip()]
+        return Outcome(None, "crashed", lines[-1].strip() if lines else f"exit {running.process.returncode}", seconds)
+    finally:
+        running.out.close()
+        running.err.close()
+
+
+def run_workers(jobs: Iterable[Job], *, parallel: int, deadline: Callable[[Job], float],
+                on_start: Callable[[Job], None] = lambda job: None,
+                on_done: Callable[[Job, Outcome], None] = lambda job, outcome: None) -> None:
+    """Grade ``jobs``, ``parallel`` at a time; ``on_done`` in this process as each one ends.
+
+    On any exception (Ctrl+C's ``KeyboardInterrupt`` included) every running worker is killed
+    before it propagates; ``on_done`` is not called for them.
+    """
+    waiting = deque(jobs)
+    running: list[_Running] = []
+    try:
+        while waiting or running:
+            while waiting and len(running) < max(1, parallel):
+                job = waiting.popleft()
+                on_start(job)
+                running.append(_start(job, deadline(job)))
+            now = time.monotonic()
+            for item in list(running):
+                ended = item.process.poll() is not None
+                timed_out = not ended and now >= item.deadline
+                if ended or timed_out:
+                    running.remove(item)
+                    _kill(item)  # the group too: nothing the worker started outlives it
+                    on_done(item.job, _outcome(item, timed_out))
+            if running:
+                time.sleep(TICK_SECONDS)
+    finally:
+        for item in running:
+            _kill(item)
+            item.out.close()
+            item.err.close()
