@@ -24,7 +24,6 @@ from functools import partial
 from operator import itemgetter
 from typing import Annotated, Any, Literal
 
-import openai
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LangSmithParams, LanguageModelInput
 from langchain_core.language_models.chat_models import generate_from_stream
@@ -36,7 +35,6 @@ from langchain_core.runnables import Runnable, RunnableLambda, RunnableMap, Runn
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
-from openai.types.chat import ChatCompletion
 from pydantic import ConfigDict, Field, PrivateAttr, model_validator
 
 from coursekit.errors import InvalidLatencyError, RateLimitError, StreamInterruptedError
@@ -382,7 +380,7 @@ class FakeStreamingChatModel(BaseChatModel):
             yield delay, closing
             delay = 0.0
         if refused:  # openai's parsing helper refuses a cut-off answer where the whole completion would come
-            raise openai.LengthFinishReasonError(completion=ChatCompletion.model_construct(usage=None))
+            raise _length_refusal()
 
     def _reply(
         self,
@@ -635,6 +633,14 @@ def _conversation(messages: list[BaseMessage]) -> str:
 def _validated(message: BaseMessage, schema: type) -> Any:
     """The finished answer as an instance of ``schema``, as ChatOpenAI parses ``json_schema`` output."""
     return schema.model_validate_json(message_text(message))
+
+
+def _length_refusal() -> Exception:
+    """openai's own error for a cut-off structured answer; imported here, as only this case needs openai."""
+    import openai
+    from openai.types.chat import ChatCompletion
+
+    return openai.LengthFinishReasonError(completion=ChatCompletion.model_construct(usage=None))
 
 
 def _cut_at_stop(text: str, stop: list[str] | None) -> str:
