@@ -41,11 +41,9 @@ def _console() -> Console:
     return Console(highlight=False, soft_wrap=True)
 
 
-def _choice(value: str, choices: tuple[str, ...], option: str) -> str:
-    from coursekit.i18n import current_language
-
+def _choice(value: str, choices: tuple[str, ...], option: str, lang: str) -> str:
     if value not in choices:
-        raise CourseUsageError(t("cli.bad_choice", current_language(), option=option, value=value, choices=", ".join(choices)))
+        raise CourseUsageError(t("cli.bad_choice", lang, option=option, value=value, choices=", ".join(choices)))
     return value
 
 
@@ -66,8 +64,8 @@ def gradescope_build(
     from coursekit.platforms.gradescope import SANDBOXES, VISIBILITIES, build_bundle
 
     current = session(ctx, lang)
-    _choice(visibility, VISIBILITIES, "--visibility")
-    _choice(sandbox, SANDBOXES, "--sandbox")
+    _choice(visibility, VISIBILITIES, "--visibility", current.lang)
+    _choice(sandbox, SANDBOXES, "--sandbox", current.lang)
     exercises = current.select(names)
     try:
         build_bundle(current.course, exercises, out, lang=current.lang, visibility=visibility, sandbox=sandbox)

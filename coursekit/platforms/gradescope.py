@@ -87,6 +87,9 @@ fi
 "$AUTOGRADER/venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$COURSE/requirements.txt" -c "$COURSE/constraints.txt"
 "$AUTOGRADER/venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e "$COURSE"
 "$AUTOGRADER/venv/bin/python" -m coursekit --root "$COURSE" --help >/dev/null
+# Without bubblewrap the grader runs as nobody, who must read the course and run the venv.
+chmod a+rx "$AUTOGRADER"
+chmod -R a+rX "$AUTOGRADER/source" "$AUTOGRADER/venv"
 """
 
 RUN_AUTOGRADER = """\

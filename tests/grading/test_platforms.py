@@ -96,6 +96,10 @@ def test_the_bundle_holds_the_two_scripts_the_grader_and_the_tests_but_no_answer
             "course/tests/conftest.py", f"course/tests/exercises/day1_stream/test_{SOLVED.split('/')[1]}.py"} <= names
     assert not [name for name in names if name.startswith(("course/solutions/", "course/tests/corpus/")) or "__pycache__" in name]
     assert config == {"exercises": [SOLVED, TODO], "lang": "en", "visibility": "visible", "sandbox": "none"}
+    for script in ("setup.sh", "run_autograder"):
+        with zipfile.ZipFile(bundle) as archive:
+            syntax = subprocess.run(["bash", "-n"], input=archive.read(script), capture_output=True, timeout=30)
+        assert syntax.returncode == 0, syntax.stderr
 
 
 def unpack_like_gradescope(bundle: Path, autograder: Path, submission: Path) -> None:
