@@ -20,7 +20,7 @@ from rich.text import Text
 from coursekit.cli.errors import CourseCLIError, CourseUsageError
 from coursekit.cli.group import CourseGroup
 from coursekit.cli.help import CourseCommand, frame_text, help_text, metavar
-from coursekit.cli.options import Lang, session, value_not_an_option
+from coursekit.cli.options import GlobalOptions, Lang, session, value_not_an_option
 from coursekit.i18n import t
 
 
@@ -30,8 +30,17 @@ def _group(name: str) -> typer.Typer:
                        options_metavar=frame_text("options_metavar"), subcommand_metavar=frame_text("subcommand_metavar"))
 
 
+def _group_language(ctx: typer.Context, lang: Lang = None) -> None:
+    """``coursekit gradescope --lang pt …`` as ``coursekit --lang pt gradescope …``."""
+    if lang is not None:
+        options = ctx.find_object(GlobalOptions) or GlobalOptions(None, None)
+        ctx.obj = GlobalOptions(options.root, lang)
+
+
 gradescope_app = _group("gradescope")
 classroom_app = _group("classroom")
+for _app in (gradescope_app, classroom_app):
+    _app.callback()(_group_language)
 
 Names = Annotated[list[str] | None, typer.Argument(metavar=metavar("name_or_day"), show_default=False,
                                                    help=help_text("platform_names"))]

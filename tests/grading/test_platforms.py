@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -291,3 +292,14 @@ def test_classroom_init_writes_a_workflow_the_reporter_and_actionlint_accept(tmp
     assert again.exit_code == 1 and "--force" in again.output
     forced = CliRunner().invoke(app, ["--root", str(tmp_path), "classroom", "init", "day1_stream/ex01", "--force"])
     assert forced.exit_code == 0 and "day1_stream/ex05" not in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("command", "lang", "expected"), [("gradescope", "pt", "Para professores: corrija no Gradescope"),
+                                                           ("classroom init", "id", "Menulis .github/workflows/classroom.yml")])
+def test_the_instructor_commands_speak_the_requested_language(command: str, lang: str, expected: str):
+    """Help is chosen when the CLI is imported, so each case runs in a fresh interpreter."""
+    result = subprocess.run([sys.executable, "-m", "coursekit", *command.split(), "--help", "--lang", lang], capture_output=True,
+                            text=True, timeout=60, cwd=REPO_ROOT, env={**os.environ, "COLUMNS": "200"})
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
+    assert not re.findall(r"\b(Usage|Options|Commands|Arguments)\b|Show this message", result.stdout), result.stdout
