@@ -98,12 +98,15 @@ def _cap_limits(course: Course, manifest: Path, cpu_cap: float | None, wall_cap:
         wall = min(wall, wall_cap) if wall_cap is not None else wall
         return f"cpu_limit = {cpu:g}\nwall_limit = {wall:g}\n"
 
-    text = text.replace("[course]\n", "[course]\n" + capped(course.limits.cpu, course.limits.wall), 1)
+    text, found = re.subn(r"^\[course\]\s*\n", lambda match: match.group(0) + capped(course.limits.cpu, course.limits.wall),
+                          text, count=1, flags=re.MULTILINE)
+    if found != 1:
+        raise ValueError(f"cannot cap the limits of the course in {manifest}")
     for exercise in course.exercises:
-        line = f'name = "{exercise.name}"\n'
-        if text.count(line) != 1:
+        entry = re.compile(rf'^name\s*=\s*"{re.escape(exercise.name)}"\s*\n', re.MULTILINE)
+        text, found = entry.subn(lambda match: match.group(0) + capped(exercise.limits.cpu, exercise.limits.wall), text)
+        if found != 1:
             raise ValueError(f"cannot cap the limits of {exercise.name} in {manifest}")
-        text = text.replace(line, line + capped(exercise.limits.cpu, exercise.limits.wall))
     manifest.write_text(text, encoding="utf-8")
 
 

@@ -1,0 +1,421 @@
+"""``coursekit grade-class`` end to end, on a small class built from the course's own files.
+
+The class holds the reference solutions, the templates, right and wrong solutions from the
+corpus, a hostile submission, a crash, an endless wait, and zips that are wrapped, escaping
+(zip-slip, a link), too big, too many files, empty or not zips at all. Only two day-1 exercises
+are graded, under a short clock limit, so the whole class takes seconds. Each grade is checked
+against the course's grader on that student alone (``coursekit check``), never a number written here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import signal
+import stat
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from coursekit.grade_class.atomic import PARTIAL_PREFIX
+from coursekit.grade_class.submissions import MAX_MEMBERS, MAX_UNPACKED_BYTES
+from coursekit.grading.sandbox import bwrap_works
+from coursekit.i18n import t
+from coursekit.manifest import REPO_ROOT
+
+EX01 = "day1_stream/ex01_print_stream"
+EX02 = "day1_stream/ex02_collect_stream"
+EXERCISES = [EX01, EX02]
+CORPUS = REPO_ROOT / "tests" / "corpus"
+WALL_LIMIT = 8
+SANDBOX = "bwrap" if bwrap_works() else "none"
+#: A hostile submission is only graded where the sandbox can stop it: without one it would succeed.
+needs_bwrap = pytest.mark.skipif(SANDBOX != "bwrap", reason="bubblewrap is not usable here")
+
+HIDDEN_TEST = '''
+from coursekit.testing import ProbeModel
+
+
+def test_instructor_one_word(exercise):
+    """A one-word answer comes back whole (instructor)
+
+    pt: Uma resposta de uma palavra volta inteira (instrutor)
+    id: Jawaban satu kata kembali utuh (instruktur)
+    """
+    text, _, _ = exercise.collect_stream(ProbeModel(rules={"hi": "Hello."}, token_delay=0), "hi")
+    assert text == "Hello."
+'''
+HIDDEN_NAME = "A one-word answer comes back whole (instructor)"
+
+HOSTILE = '''
+"""Print_stream that tries to change grades instead of streaming."""
+import json
+from pathlib import Path
+
+FORGED = {{"version": 3, "status": "pass", "score": 1000, "max_score": 20, "exercises": []}}
+ATTEMPTS = [
+    Path({report!r}) / "alice" / "results.json",
+    Path({report!r}) / "eve" / "results.json",
+    Path({report!r}) / "grades.csv",
+    Path({tests!r}) / "day1_stream" / "test_ex02_collect_stream.py",
+    Path.cwd() / "tests" / "exercises" / "day1_stream" / "test_ex01_print_stream.py",
+    Path.cwd() / "course.toml",
+]
+for path in ATTEMPTS:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("def test_everything_passes():\\n    pass\\n" if path.suffix == ".py" else json.dumps(FORGED))
+    except OSError:
+        pass
+
+
+def print_stream(model, prompt):
+    return ""
+'''
+CRASH = '''
+import os
+import signal
+
+
+def print_stream(model, prompt):
+    os.kill(os.getpid(), signal.SIGSEGV)
+'''
+ENDLESS_WAIT = '''
+import time
+
+
+def print_stream(model, prompt):
+    while True:
+        time.sleep(0.05)
+'''
+
+
+def solution(name: str) -> str:
+    return (REPO_ROOT / "solutions" / f"{name}.py").read_text(encoding="utf-8")
+
+
+def template(name: str) -> str:
+    return (REPO_ROOT / "exercises" / f"{name}.py").read_text(encoding="utf-8")
+
+
+def corpus(name: str, file: str) -> str:
+    text = (CORPUS / name / file).read_text(encoding="utf-8")
+    assert text, file
+    return text
+
+
+def write_student(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = folder / f"{name}.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder
+
+
+def zip_folder(folder: Path, archive: Path, prefix: str = "") -> None:
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for path in sorted(folder.rglob("*.py")):
+            zipped.write(path, prefix + path.relative_to(folder).as_posix())
+
+
+def grade_class(submissions: Path, out: Path, *extra: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(class_command(submissions, out, *extra), cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def class_command(submissions: Path, out: Path, *extra: str) -> list[str]:
+    only = [argument for name in EXERCISES for argument in ("--only", name)]
+    return [sys.executable, "-m", "coursekit", "grade-class", str(submissions), "--out", str(out), "--sandbox", SANDBOX,
+            "--lang", "en", *only, *extra]
+
+
+def checked_alone(target: Path, *names: str) -> dict:
+    """What ``coursekit check`` gives this student's folder on its own."""
+    found = subprocess.run([sys.executable, "-m", "coursekit", "check", *(names or EXERCISES), "--target", str(target),
+                            "--sandbox", SANDBOX, "--lang", "en", "--json", "-"], cwd=REPO_ROOT, capture_output=True,
+                           text=True, timeout=600)
+    assert found.returncode in (0, 1), found.stderr
+    return json.loads(found.stdout)
+
+
+@dataclass
+class GradedClass:
+    root: Path
+    sources: Path
+    submissions: Path
+    tests: Path
+    out: Path
+    run: subprocess.CompletedProcess[str]
+
+    def results(self, student: str) -> dict:
+        return json.loads((self.out / student / "results.json").read_text(encoding="utf-8"))
+
+    def exercise(self, student: str, name: str) -> dict:
+        return next(exercise for exercise in self.results(student)["exercises"] if exercise["name"] == name)
+
+    def csv_rows(self) -> dict[str, dict[str, str]]:
+        with (self.out / "grades.csv").open(encoding="utf-8", newline="") as file:
+            return {row["student"]: row for row in csv.DictReader(file)}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> GradedClass:
+    root = tmp_path_factory.mktemp("class")
+    sources, submissions, tests, out = root / "sources", root / "submissions", root / "instructor_tests", root / "reports"
+    submissions.mkdir()
+    (tests / "day1_stream").mkdir(parents=True)
+    hidden_file = tests / "day1_stream" / "test_ex02_collect_stream.py"
+    hidden_file.write_text(HIDDEN_TEST, encoding="utf-8")
+
+    write_student(submissions / "alice", {EX01: solution(EX01), EX02: solution(EX02)})
+    bob = write_student(sources / "bob", {EX01: corpus(EX01, "right_stdout_write.py"), EX02: corpus(EX02, "wrong_reads_the_last_chunk.py")})
+    zip_folder(bob, submissions / "bob.zip")
+    write_student(submissions / "carol", {EX01: template(EX01), EX02: template(EX02)})
+    dave = write_student(sources / "dave", {EX01: corpus(EX01, "wrong_prints_after_the_loop.py"), EX02: solution(EX02)})
+    zip_folder(dave, submissions / "dave.zip", prefix="dave/exercises/")  # as an LMS wraps it
+    if SANDBOX == "bwrap":
+        write_student(submissions / "eve", {EX01: HOSTILE.format(report=str(out), tests=str(tests)), EX02: template(EX02)})
+    write_student(submissions / "frank", {EX01: CRASH, EX02: solution(EX02)})
+    write_student(submissions / "gina", {EX01: ENDLESS_WAIT, EX02: solution(EX02)})
+    write_student(submissions / "zed", {EX01: template(EX01), EX02: template(EX02)})  # graded after eve
+
+    with zipfile.ZipFile(submissions / "slip.zip", "w") as zipped:
+        zipped.writestr("day1_stream/ex01_print_stream.py", solution(EX01))
+        zipped.writestr("../../escaped.py", "print('out of the folder')\n")
+    with zipfile.ZipFile(submissions / "link.zip", "w") as zipped:
+        link = zipfile.ZipInfo("day1_stream/ex02_collect_stream.py")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zipped.writestr(link, "/etc/passwd")
+    with zipfile.ZipFile(submissions / "bomb.zip", "w", zipfile.ZIP_DEFLATED) as zipped:
+        with zipped.open("day1_stream/ex01_print_stream.py", "w", force_zip64=True) as member:
+            zeros = b"\0" * (1024 * 1024)
+            for _ in range(MAX_UNPACKED_BYTES // len(zeros) + 1):
+                member.write(zeros)
+    with zipfile.ZipFile(submissions / "many.zip", "w") as zipped:
+        for number in range(MAX_MEMBERS + 1):
+            zipped.writestr(f"day1_stream/f{number}.py", "")
+    zipfile.ZipFile(submissions / "empty.zip", "w").close()
+    (submissions / "junk.zip").write_bytes(b"this is not a zip file\n" * 10)
+
+    run = grade_class(submissions, out, "--tests", str(tests), "--jobs", "2", "--wall-limit", str(WALL_LIMIT))
+    assert run.returncode == 0, run.stdout + run.stderr
+    return GradedClass(root, sources, submissions, tests, out, run)
+
+
+def test_every_submission_has_a_row_and_a_results_json(graded: GradedClass):
+    students = {"alice", "bob", "carol", "dave", "frank", "gina", "zed", "slip", "link", "bomb", "many", "empty", "junk"}
+    students |= {"eve"} if SANDBOX == "bwrap" else set()
+    assert set(graded.csv_rows()) == students
+    for student in students:
+        results = graded.results(student)
+        assert results["version"] == 3 and results["target"] == student
+        assert [exercise["name"] for exercise in results["exercises"]] == EXERCISES
+    assert not list(graded.out.rglob(f"{PARTIAL_PREFIX}*"))
+
+
+def test_solutions_earn_every_point_and_templates_none(graded: GradedClass):
+    alice, carol = graded.results("alice"), graded.results("carol")
+    assert alice["status"] == "pass" and alice["score"] == alice["max_score"] > 0
+    assert carol["status"] == "fail" and carol["score"] == 0
+    assert graded.results("zed")["score"] == 0
+
+
+@pytest.mark.parametrize("student", ["bob", "dave"])
+def test_grades_agree_with_check_on_the_student_alone(graded: GradedClass, student: str):
+    """Zipped (dave's wrapped in dave/exercises/): the same tests, statuses and points as ``coursekit check``."""
+    alone = checked_alone(graded.sources / student)
+    graded_ex01, alone_ex01 = graded.exercise(student, EX01), alone["exercises"][0]
+    assert [(test["name"], test["status"], test["score"]) for test in graded_ex01["tests"]] == \
+           [(test["name"], test["status"], test["score"]) for test in alone_ex01["tests"]]
+    assert graded_ex01["score"] == alone_ex01["score"]
+    # ex02 has one hidden test more; the visible ones end exactly as check's.
+    visible = [(test["name"], test["status"]) for test in graded.exercise(student, EX02)["tests"] if test["visibility"] == "visible"]
+    assert visible == [(test["name"], test["status"]) for test in alone["exercises"][1]["tests"]]
+    row = graded.csv_rows()[student]
+    assert float(row["total"]) == graded.results(student)["score"]
+    assert float(row[EX01]) == alone_ex01["score"]
+
+
+def test_a_wrong_solution_earns_partial_credit(graded: GradedClass):
+    bob = graded.exercise("bob", EX02)
+    assert bob["status"] == "fail" and 0 < bob["score"] < bob["max_score"]
+
+
+def test_instructor_tests_are_graded_and_marked_hidden(graded: GradedClass):
+    for student, status in [("alice", "pass"), ("carol", "fail")]:
+        tests = graded.exercise(student, EX02)["tests"]
+        hidden = [test for test in tests if test["visibility"] == "hidden"]
+        assert [(test["name"], test["status"]) for test in hidden] == [(HIDDEN_NAME, status)]
+        assert all(test["visibility"] == "visible" for test in graded.exercise(student, EX01)["tests"])
+    rows = graded.csv_rows()
+    assert float(rows["alice"]["hidden"]) > 0 and float(rows["carol"]["hidden"]) == 0
+    assert float(rows["alice"]["visible"]) + float(rows["alice"]["hidden"]) == float(rows["alice"]["total"])
+
+
+def test_a_crash_or_an_endless_wait_costs_only_that_exercise(graded: GradedClass):
+    frank, gina = graded.exercise("frank", EX01), graded.exercise("gina", EX01)
+    assert frank["status"] == "error" and frank["score"] == 0
+    assert t("grading.crashed_signal", "en", signal=signal.Signals.SIGSEGV.name) in frank["message"]
+    assert gina["status"] == "error" and gina["score"] == 0
+    assert t("grading.timeout", "en", seconds=WALL_LIMIT) in gina["message"]
+    for student in ("frank", "gina"):
+        other = graded.exercise(student, EX02)
+        assert other["status"] == "pass" and other["score"] == other["max_score"]
+
+
+@needs_bwrap
+def test_a_hostile_submission_changes_no_grade_not_even_its_own(graded: GradedClass):
+    eve = graded.results("eve")
+    assert eve["score"] == 0 and graded.exercise("eve", EX01)["status"] == "fail"
+    assert graded.results("alice")["score"] == graded.results("alice")["max_score"] < 1000
+    assert (graded.tests / "day1_stream" / "test_ex02_collect_stream.py").read_text(encoding="utf-8") == HIDDEN_TEST
+    assert graded.results("zed")["score"] == 0  # the tests it tried to replace still fail a template
+
+
+BAD_ZIPS = {
+    "slip": ("cli.class_zip_slip", {"member": "../../escaped.py"}),
+    "link": ("cli.class_zip_link", {"member": "day1_stream/ex02_collect_stream.py"}),
+    "bomb": ("cli.class_zip_too_big", {"megabytes": f"{(MAX_UNPACKED_BYTES // 2**20 + 1):.1f}",
+                                       "limit": f"{MAX_UNPACKED_BYTES / 2**20:.1f}"}),
+    "many": ("cli.class_zip_too_many_files", {"count": MAX_MEMBERS + 1, "limit": MAX_MEMBERS}),
+    "empty": ("cli.class_empty", {}),
+    "junk": ("cli.class_unreadable", {"detail": "BadZipFile: File is not a zip file"}),
+}
+
+
+@pytest.mark.parametrize("student", list(BAD_ZIPS))
+def test_a_bad_zip_is_one_error_row_and_nothing_escapes(graded: GradedClass, student: str):
+    key, values = BAD_ZIPS[student]
+    row = graded.csv_rows()[student]
+    assert (row["status"], row["total"], row["message"]) == ("error", "0", t(key, "en", **values))
+    assert [row[name] for name in EXERCISES] == ["0", "0"]
+    assert graded.results(student)["message"] == row["message"]
+    assert not list(graded.root.parent.rglob("escaped.py"))
+
+
+def test_junit_has_one_suite_per_student_with_each_test(graded: GradedClass):
+    tree = ET.parse(graded.out / "junit.xml")
+    suites = {suite.get("name"): suite for suite in tree.getroot().iter("testsuite")}
+    assert set(suites) == set(graded.csv_rows())
+    bob = suites["bob"]
+    tests = [test for exercise in graded.results("bob")["exercises"] for test in exercise["tests"]]
+    assert int(bob.get("tests")) == len(bob.findall("testcase")) == len(tests)
+    assert int(bob.get("failures")) == len(bob.findall("testcase/failure")) == sum(test["status"] == "fail" for test in tests) > 0
+    hidden = [case for case in bob.iter("testcase") if case.find("properties/property[@name='visibility']").get("value") == "hidden"]
+    assert [case.get("name") for case in hidden] == [HIDDEN_NAME]
+    assert suites["junk"].find("testcase/error") is not None
+
+
+def test_html_report_is_one_page_with_the_class_figures(graded: GradedClass):
+    page = (graded.out / "report.html").read_text(encoding="utf-8")
+
+    class Collector(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.ids: set[str] = set()
+            self.external: list[str] = []
+            self.bars = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = dict(attrs)
+            if values.get("id"):
+                self.ids.add(values["id"] or "")
+            if tag in ("script", "link", "img") or (values.get("src") or values.get("href") or "").startswith("http"):
+                self.external.append(tag)
+            self.bars += tag == "rect"
+
+    collector = Collector()
+    collector.feed(page)
+    assert {"histogram", "pass-rate", "slowest", "not-graded"} <= collector.ids
+    assert collector.external == [] and collector.bars == 10
+    assert EX01 in page and EX02 in page
+    assert t("cli.class_html_hidden", "en") in page  # carol's failing hidden test is among the failures
+
+
+def test_resume_grades_only_what_is_missing(graded: GradedClass):
+    before = {path: path.read_bytes() for path in graded.out.glob("*/results.json") if path.parent.name != "carol"}
+    carol = graded.results("carol")
+    (graded.out / "carol" / "results.json").unlink()
+    (graded.out / "alice" / f"{PARTIAL_PREFIX}results.json.left").write_text("{half")  # a killed run's leftover
+    run = grade_class(graded.submissions, graded.out, "--tests", str(graded.tests), "--resume", "--wall-limit", str(WALL_LIMIT))
+    assert run.returncode == 0, run.stdout + run.stderr
+    plan = t("cli.class_plan", "en", students=len(before) + 1, to_grade=1, skipped=len(before), sandbox=SANDBOX)
+    assert plan in " ".join(run.stdout.split())
+    assert {path: path.read_bytes() for path in before} == before
+    again = graded.results("carol")
+    assert again["score"] == carol["score"] and [e["status"] for e in again["exercises"]] == [e["status"] for e in carol["exercises"]]
+    assert not list(graded.out.rglob(f"{PARTIAL_PREFIX}*"))
+    assert set(graded.csv_rows()) == {path.parent.name for path in graded.out.glob("*/results.json")}
+
+
+def test_csv_columns_and_quoting(graded: GradedClass):
+    text = (graded.out / "grades.csv").read_text(encoding="utf-8")
+    header = next(csv.reader(io.StringIO(text)))
+    assert header == ["student", "total", "max", "status", *EXERCISES, "visible", "hidden", "message"]
+    rows = graded.csv_rows()
+    for student, row in rows.items():
+        results = graded.results(student)
+        assert float(row["max"]) == results["max_score"] and row["status"] == results["status"]
+        assert float(row["total"]) == pytest.approx(sum(float(row[name]) for name in EXERCISES))
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
+def test_a_stopped_run_keeps_every_finished_grade_and_no_half_file(tmp_path: Path, how: signal.Signals):
+    submissions, out = tmp_path / "submissions", tmp_path / "reports"
+    write_student(submissions / "a_first", {EX01: solution(EX01)})
+    write_student(submissions / "b_waits", {EX01: ENDLESS_WAIT})  # still grading when the signal comes
+    write_student(submissions / "c_last", {EX01: solution(EX01)})
+    command = [*class_command(submissions, out, "--jobs", "1"), "--wall-limit", "300"]
+    command[command.index(EX02) - 1: command.index(EX02) + 1] = []  # ex01 only
+    process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = out / "a_first" / "results.json"
+    try:
+        while not first.exists() and process.poll() is None:
+            time.sleep(0.05)
+        assert process.poll() is None, process.communicate()
+        assert not (out / "b_waits" / "results.json").exists()
+        process.send_signal(how)
+        stdout, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130, stdout + stderr
+    assert t("cli.class_interrupted", "en", graded=1, to_grade=3) in " ".join(stdout.split())
+    results = json.loads(first.read_text(encoding="utf-8"))
+    assert results["score"] == results["max_score"] > 0
+    assert sorted(path.parent.name for path in out.glob("*/results.json")) == ["a_first"]
+    assert not list(out.rglob(f"{PARTIAL_PREFIX}*"))
+    with (out / "grades.csv").open(encoding="utf-8", newline="") as file:
+        assert [row["student"] for row in csv.DictReader(file)] == ["a_first"]
+    ET.parse(out / "junit.xml")
+
+
+def test_unknown_instructor_test_file_is_refused_before_grading(tmp_path: Path):
+    (tmp_path / "submissions" / "alice").mkdir(parents=True)
+    (tmp_path / "tests" / "day1_stream").mkdir(parents=True)
+    (tmp_path / "tests" / "day1_stream" / "test_ex99_nothing.py").write_text("def test_x():\n    pass\n")
+    run = grade_class(tmp_path / "submissions", tmp_path / "out", "--tests", str(tmp_path / "tests"))
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "test_ex99_nothing.py" in run.stderr
+    assert not (tmp_path / "out" / "alice").exists()
+
+
+def test_zip_members_are_checked_before_anything_is_written(tmp_path: Path):
+    from coursekit.grade_class.submissions import Problem, unpack
+
+    archive = tmp_path / "mixed.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("day1_stream/ok.py", "x = 1\n")
+        zipped.writestr("/abs/path.py", "x = 2\n")
+    with pytest.raises(Problem) as caught:
+        unpack(archive, tmp_path / "into")
+    assert caught.value.kind == "zip_slip"
+    assert not (tmp_path / "into").exists()
