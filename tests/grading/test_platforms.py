@@ -260,6 +260,8 @@ def test_classroom_report_of_a_missing_or_foreign_file_is_one_line(tmp_path: Pat
 
 def actionlint(path: Path) -> subprocess.CompletedProcess[str]:
     binary = Path(sys.executable).with_name("actionlint")
+    if not binary.exists() and sys.platform != "linux":
+        pytest.skip("requirements.txt installs actionlint on Linux only (its wheels), where CI runs")
     return subprocess.run([str(binary), "-no-color", str(path)], capture_output=True, text=True, timeout=60)
 
 
