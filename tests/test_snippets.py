@@ -1,8 +1,9 @@
 """Every snippet of every guide runs as a script and prints what its day's ``checks.toml`` expects.
 
 Snippets are the code readers copy, so they are tested the way a reader runs them: ``python
-<file>`` from the repository root, in a fresh process, offline (no key, so ``get_chat_model()``
-gives the fake model). ``modules/<day>/snippets/checks.toml`` holds one or more runs per snippet
+<file>`` from the repository root, in a process of its own, offline (no key, so ``get_chat_model()``
+gives the fake model). The processes are forked from one that has already imported the libraries
+(tests/snippet_forkserver.py), and several runs go at once. ``modules/<day>/snippets/checks.toml`` holds one or more runs per snippet
 (its header documents the keys); a snippet without a run, a run without a snippet, a run that
 expects nothing and a snippet that no page of its day's guide shows all fail here.
 
@@ -25,13 +26,16 @@ import codecs
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
 import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -117,18 +121,37 @@ class RequestCounter(BaseCallbackHandler):
         self.requests += 1
 
 
-@dataclass
-class Stub:
-    base_url: str
-    counter: RequestCounter = field(default_factory=RequestCounter)
+#: Runs going at once. Most of a run is spent waiting (for the paced fake model, for a server, for
+#: imports to come off the disk), so two per core keep the cores busy; the checks hold on a loaded
+#: machine anyway. A recording runs alone, so that the casts' timing is the snippet's own.
+SNIPPET_JOBS = 1 if RECORD_CASTS else 2 * (os.cpu_count() or 1)
 
 
 @pytest.fixture(scope="module")
-def openai_stub() -> Iterator[Stub]:
-    """A local OpenAI-compatible server, answering with the fake model, for provider runs."""
-    counter = RequestCounter()
-    with serve_openai_stub(FakeStreamingChatModel(callbacks=[counter])) as base_url:
-        yield Stub(base_url, counter)
+def snippet_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The fork server the runs go through (tests/snippet_forkserver.py): its socket's path."""
+    path = str(tmp_path_factory.mktemp("snippets") / "server.sock")
+    server = subprocess.Popen([sys.executable, str(ROOT / "tests" / "snippet_forkserver.py"), path], stdout=subprocess.PIPE, cwd=ROOT)
+    try:
+        assert server.stdout is not None and server.stdout.readline() == b"ready\n", "the snippet fork server did not start"
+        yield path
+    finally:
+        server.kill()
+        server.wait()
+
+
+@pytest.fixture(scope="module")
+def snippet_runs(request: pytest.FixtureRequest, snippet_server: str) -> Iterator[dict[str, Future[tuple[Result, int]]]]:
+    """Start every selected run, SNIPPET_JOBS at a time; each test then waits for its own."""
+    selected = [
+        item for item in request.session.items
+        if getattr(item, "originalname", None) == "test_snippet_prints_what_it_should" and not item.get_closest_marker("skip")
+    ]
+    pool = ThreadPoolExecutor(SNIPPET_JOBS, thread_name_prefix="snippet")
+    try:
+        yield {item.callspec.id: pool.submit(run_case, snippet_server, **item.callspec.params) for item in selected}
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 @pytest.mark.parametrize("day", snippet_days())
@@ -167,27 +190,37 @@ def test_provider_runs_cover_every_get_chat_model_snippet() -> None:
 
 @pytest.mark.parametrize(("day", "name", "run", "provider"), list(runs()))
 def test_snippet_prints_what_it_should(
-    day: str, name: str, run: dict[str, Any], provider: str, request: pytest.FixtureRequest
+    day: str, name: str, run: dict[str, Any], provider: str, request: pytest.FixtureRequest,
+    snippet_runs: dict[str, Future[tuple[Result, int]]],
 ) -> None:
-    env = {**os.environ, "COURSE_LANG": "en", "PYTHONIOENCODING": "utf-8"}
-    stub: Stub | None = request.getfixturevalue("openai_stub") if provider != "fake" else None
-    for variable, value in PROVIDER_ENV.get(provider, {}).items():
-        env[variable] = value.replace(STUB_URL, stub.base_url)
-    env.update(run.get("env", {}))
-    requests_before = stub.counter.requests if stub else 0
-    if provider == "fake":
-        env["PYTHONUNBUFFERED"] = "1"  # each print reaches the cast when it is printed
-    result = run_snippet(snippet_path(day, name), run.get("stdin", ""), env)
+    result, stub_requests = snippet_runs[request.node.callspec.id].result()
     report = f"\n--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
     assert result.returncode == run.get("exit_code", 0), f"exit status {result.returncode}{report}"
     assert_in_order(run.get(f"expect_{provider}", run.get("expect", [])), result.stdout, report)
     assert_in_order(run.get("expect_stderr", []), result.stderr, report)
     missing = MISSING_METADATA.search(result.stdout)
     assert missing is None, f"{missing and missing[0]!r}: read the metadata from the sum of the chunks{report}"
-    if stub:
-        assert stub.counter.requests > requests_before, f"the snippet never called the {provider} stub{report}"
+    if provider != "fake":
+        assert stub_requests > 0, f"the snippet never called the {provider} stub{report}"
     if provider == "fake" and run == checks_of(day)[name][0]:
         keep_cast_fresh(cast_path(day, name), result.events)
+
+
+def run_case(server: str, day: str, name: str, run: dict[str, Any], provider: str) -> tuple[Result, int]:
+    """One run of a snippet, and how many requests its own stub answered (0 on the fake model).
+
+    A provider run gets a local OpenAI-compatible stub of its own, answering with the fake model,
+    so that the requests it counts are this run's even while other runs go on.
+    """
+    env = {**os.environ, "COURSE_LANG": "en", "PYTHONIOENCODING": "utf-8", **run.get("env", {})}
+    if provider == "fake":
+        env["PYTHONUNBUFFERED"] = "1"  # each print reaches the cast when it is printed
+        return run_snippet(server, snippet_path(day, name), run.get("stdin", ""), env), 0
+    counter = RequestCounter()
+    with serve_openai_stub(FakeStreamingChatModel(callbacks=[counter])) as base_url:
+        env.update({variable: value.replace(STUB_URL, base_url) for variable, value in PROVIDER_ENV[provider].items()})
+        result = run_snippet(server, snippet_path(day, name), run.get("stdin", ""), env)
+    return result, counter.requests
 
 
 @dataclass
@@ -200,33 +233,43 @@ class Result:
     events: list[tuple[float, str]]
 
 
-def run_snippet(path: Path, stdin: str, env: dict[str, str]) -> Result:
-    """Run ``python <path>`` from the repository root, reading stdout as it comes (60 s at most)."""
-    process = subprocess.Popen(
-        [sys.executable, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env
-    )
-    stderr: list[bytes] = []
-    timed_out = threading.Event()
-    helpers = [
-        threading.Thread(target=lambda: stderr.append(process.stderr.read()), daemon=True),  # type: ignore[union-attr]
-        threading.Thread(target=feed, args=(process.stdin, stdin.encode("utf-8")), daemon=True),
-    ]
-    watchdog = threading.Timer(60, lambda: (timed_out.set(), process.kill()))
-    for thread in (*helpers, watchdog):
-        thread.start()
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    events: list[tuple[float, str]] = []
-    start = time.monotonic()
-    with process.stdout:  # type: ignore[union-attr]
-        while chunk := os.read(process.stdout.fileno(), 65536):  # type: ignore[union-attr]
-            events.append((time.monotonic() - start, decoder.decode(chunk)))
-    returncode = process.wait()
+def run_snippet(server: str, path: Path, stdin: str, env: dict[str, str]) -> Result:
+    """Run ``python <path>`` from the repository root through the fork server, reading stdout as it comes (60 s at most)."""
+    (stdin_read, stdin_write), (stdout_read, stdout_write), (stderr_read, stderr_write) = os.pipe(), os.pipe(), os.pipe()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET) as connection:
+        connection.connect(server)
+        request = json.dumps({"path": str(path), "cwd": str(ROOT), "env": env}).encode("utf-8")
+        socket.send_fds(connection, [request], [stdin_read, stdout_write, stderr_write])
+        for fd in (stdin_read, stdout_write, stderr_write):
+            os.close(fd)
+        pid = int(connection.recv(64))
+        stderr: list[bytes] = []
+        timed_out = threading.Event()
+        helpers = [
+            threading.Thread(target=lambda: stderr.append(read_all(stderr_read)), daemon=True),
+            threading.Thread(target=feed, args=(os.fdopen(stdin_write, "wb"), stdin.encode("utf-8")), daemon=True),
+        ]
+        watchdog = threading.Timer(60, lambda: (timed_out.set(), os.kill(pid, signal.SIGKILL)))
+        for thread in (*helpers, watchdog):
+            thread.start()
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        events: list[tuple[float, str]] = []
+        start = time.monotonic()
+        with os.fdopen(stdout_read, "rb", buffering=0) as stdout:
+            while chunk := stdout.read(65536):
+                events.append((time.monotonic() - start, decoder.decode(chunk)))
+        returncode = int(connection.recv(64))
     watchdog.cancel()
     for thread in helpers:
         thread.join()
     assert not timed_out.is_set(), f"{path.name} ran for more than 60 s"
-    stdout = "".join(text for _, text in events)
-    return Result(returncode, universal_newlines(stdout), universal_newlines(b"".join(stderr).decode("utf-8")), events)
+    stdout_text = "".join(text for _, text in events)
+    return Result(returncode, universal_newlines(stdout_text), universal_newlines(b"".join(stderr).decode("utf-8")), events)
+
+
+def read_all(fd: int) -> bytes:
+    with os.fdopen(fd, "rb") as pipe:
+        return pipe.read()
 
 
 def feed(pipe: Any, data: bytes) -> None:
