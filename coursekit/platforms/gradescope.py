@@ -267,7 +267,14 @@ def grade_submission(course: Course, config: BundleConfig, target: Path, *, pyth
     if result.returncode not in (0, 1):
         raise GradescopeError(t("cli.gradescope_grader_failed", config.lang, code=result.returncode,
                                 reason=(result.stderr.strip().splitlines() or ["?"])[-1]))
-    return json.loads(result.stdout)
+    try:
+        results = json.loads(result.stdout)
+        graded = [exercise["name"] for exercise in results["exercises"]] if results["version"] == 3 else None
+    except (ValueError, KeyError, TypeError):
+        graded = None
+    if graded != config.exercises:  # one report, of exactly the exercises asked for, or no grade
+        raise GradescopeError(t("cli.gradescope_grader_failed", config.lang, code=result.returncode, reason="results.json?"))
+    return results
 
 
 def _points(value: float) -> float | int:

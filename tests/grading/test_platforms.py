@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import pwd
 import re
 import shutil
 import stat
@@ -30,7 +31,7 @@ from typer.testing import CliRunner
 from coursekit.cli import app
 from coursekit.grading.results import ExerciseResult, Report, TestResult
 from coursekit.manifest import Course, load_course
-from coursekit.platforms.gradescope import BundleConfig, grade_submission, stage_submission
+from coursekit.platforms.gradescope import BundleConfig, GradescopeError, grade_submission, stage_submission
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SOLVED = "day1_stream/ex01_print_stream"
@@ -167,14 +168,27 @@ def test_a_root_grader_without_bubblewrap_grades_as_nobody(course: Course, monke
     try:
         folder.chmod(0o755)
         fake_python = folder / "python"  # stands in for the grader: says who it runs as, in JSON
-        fake_python.write_text('#!/bin/sh\nprintf \'{"uid": %s, "args": "%s"}\' "$(id -u)" "$*"\n', encoding="utf-8")
+        report = '{"version": 3, "exercises": [{"name": "%s"}], "uid": %s, "args": "%s"}'
+        fake_python.write_text(f"#!/bin/sh\nprintf '{report}' '{SOLVED}' \"$(id -u)\" \"$*\"\n", encoding="utf-8")
         fake_python.chmod(0o755)
         config = BundleConfig([SOLVED], "pt", sandbox="none")
         answer = grade_submission(course, config, folder, python=str(fake_python))
     finally:
         shutil.rmtree(folder)
-    assert answer["uid"] == 65534
+    assert answer["uid"] == pwd.getpwnam("nobody").pw_uid != 0
     assert f"check {SOLVED} --target {folder} --json - --sandbox none --lang pt" in answer["args"]
+
+
+@pytest.mark.parametrize("answer", ['{"version": 3, "exercises": []}\n{"version": 3, "exercises": []}', '{"version": 3, "exercises": []}',
+                                    "oops"])
+def test_a_grader_output_that_is_not_one_report_of_the_exercises_asked_for_is_no_grade(answer: str, course: Course, tmp_path: Path,
+                                                                                      monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("COURSEKIT_GRADER_USER", "root")  # the fake grader lives in root's tmp_path
+    fake_python = tmp_path / "python"
+    fake_python.write_text(f"#!/bin/sh\ncat <<'EOF'\n{answer}\nEOF\nexit 1\n", encoding="utf-8")
+    fake_python.chmod(0o755)
+    with pytest.raises(GradescopeError, match="gave no grade"):
+        grade_submission(course, BundleConfig([SOLVED], "en", sandbox="none"), tmp_path, python=str(fake_python))
 
 
 def synthetic_results() -> dict[str, Any]:
