@@ -339,6 +339,33 @@ def test_html_report_is_one_page_with_the_class_figures(graded: GradedClass):
     assert t("cli.class_html_hidden", "en") in page  # carol's failing hidden test is among the failures
 
 
+@pytest.mark.browser
+def test_html_report_in_a_real_browser_offline(graded: GradedClass):
+    """Chromium opens the file with every request but the file refused: the charts are drawn and the rates are the class's."""
+    from coursekit.testing.browser import chromium_page
+
+    requested: list[str] = []
+    with chromium_page(viewport={"width": 1200, "height": 900}) as page:
+        def refuse_the_network(route):
+            requested.append(route.request.url)
+            return route.continue_() if route.request.url.startswith("file://") else route.abort()
+
+        page.route("**/*", refuse_the_network)
+        page.goto((graded.out / "report.html").as_uri())
+        bars = page.locator("#histogram rect")
+        assert bars.count() == 10
+        heights = [float(bars.nth(index).get_attribute("height") or 0) for index in range(10)]
+        assert max(heights) > 0 and page.locator("#histogram").bounding_box()["height"] > 100
+        cells = page.locator("#pass-rate tr td:nth-child(2)").all_inner_texts()
+        students = [path.parent.name for path in graded.out.glob("*/results.json")]
+        expected = []
+        for name in EXERCISES:
+            statuses = [graded.exercise(student, name)["status"] for student in students]
+            expected.append(f"{statuses.count('pass')}/{len(statuses)}")
+        assert cells == expected
+    assert requested == [(graded.out / "report.html").as_uri()]
+
+
 def test_resume_grades_only_what_is_missing(graded: GradedClass):
     before = {path: path.read_bytes() for path in graded.out.glob("*/results.json") if path.parent.name != "carol"}
     carol = graded.results("carol")
@@ -408,14 +435,18 @@ def test_unknown_instructor_test_file_is_refused_before_grading(tmp_path: Path):
     assert not (tmp_path / "out" / "alice").exists()
 
 
-def test_zip_members_are_checked_before_anything_is_written(tmp_path: Path):
+@pytest.mark.parametrize("member", ["../../escaped.py", "day1_stream/../../../escaped.py", "/tmp/escaped.py",
+                                    "C:/escaped.py", "..\\..\\escaped.py"])
+def test_an_escaping_member_is_refused_before_anything_is_written(tmp_path: Path, member: str):
     from coursekit.grade_class.submissions import Problem, unpack
 
     archive = tmp_path / "mixed.zip"
     with zipfile.ZipFile(archive, "w") as zipped:
-        zipped.writestr("day1_stream/ok.py", "x = 1\n")
-        zipped.writestr("/abs/path.py", "x = 2\n")
+        zipped.writestr("day1_stream/ex01_print_stream.py", "x = 1\n")
+        zipped.writestr(member, "x = 2\n")
+    into = tmp_path / "a" / "b" / "into"
     with pytest.raises(Problem) as caught:
-        unpack(archive, tmp_path / "into")
-    assert caught.value.kind == "zip_slip"
-    assert not (tmp_path / "into").exists()
+        unpack(archive, into)
+    assert caught.value.kind == "zip_slip" and caught.value.values == {"member": member}
+    assert sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*")) == ["a", "a/b", "mixed.zip"]
+    assert not Path("/tmp/escaped.py").exists()
