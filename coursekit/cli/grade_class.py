@@ -78,9 +78,10 @@ def grade_class(
         raise CourseUsageError(t("cli.class_no_submissions", language, path=submissions))
     if tests is not None and not tests.is_dir():
         raise CourseUsageError(t("cli.class_tests_missing", language, path=tests))
-    resolved_out = out.resolve()
-    holder = resolved_out.parent
-    if holder != submissions.resolve() and holder.is_relative_to(submissions.resolve()):
+    resolved_out, folder = out.resolve(), submissions.resolve()
+    if resolved_out == folder or folder.is_relative_to(resolved_out):
+        raise CourseUsageError(t("cli.class_out_holds_submissions", language, path=out))
+    if resolved_out.parent != folder and resolved_out.is_relative_to(folder):
         raise CourseUsageError(t("cli.class_out_inside_submission", language, path=out))
     names = [exercise.name for exercise in current.select(only)] if only else None
     options = ClassOptions(submissions.resolve(), resolved_out, language, names, jobs or DEFAULT_JOBS,

@@ -106,7 +106,10 @@ def run_workers(jobs: Iterable[Job], *, parallel: int, deadline: Callable[[Job],
             while waiting and len(running) < max(1, parallel):
                 job = waiting.popleft()
                 on_start(job)
-                running.append(_start(job, deadline(job)))
+                try:
+                    running.append(_start(job, deadline(job)))
+                except OSError as error:  # no process could be started (a full process table, say)
+                    on_done(job, Outcome(None, "crashed", error.strerror or str(error)))
             now = time.monotonic()
             for item in list(running):
                 ended = item.process.poll() is not None

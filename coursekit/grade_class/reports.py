@@ -72,4 +72,8 @@ def read_report(path: Path) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or data.get("version") != RESULTS_VERSION or not isinstance(data.get("exercises"), list):
         return None
+    if not all(isinstance(data.get(key), int | float) for key in ("score", "max_score")) or not isinstance(data.get("status"), str):
+        return None
+    if not all(isinstance(exercise, dict) and isinstance(exercise.get("name"), str) for exercise in data["exercises"]):
+        return None
     return data

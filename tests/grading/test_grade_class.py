@@ -450,3 +450,13 @@ def test_an_escaping_member_is_refused_before_anything_is_written(tmp_path: Path
     assert caught.value.kind == "zip_slip" and caught.value.values == {"member": member}
     assert sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*")) == ["a", "a/b", "mixed.zip"]
     assert not Path("/tmp/escaped.py").exists()
+
+
+@pytest.mark.parametrize("where", ["same", "parent"])
+def test_a_report_folder_that_holds_the_submissions_is_refused(tmp_path: Path, where: str):
+    submissions = write_student(tmp_path / "class" / "submissions" / "alice", {EX01: solution(EX01)}).parent
+    out = submissions if where == "same" else submissions.parent
+    run = grade_class(submissions, out)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert " ".join(run.stderr.split()) == t("cli.class_out_holds_submissions", "en", path=out)
+    assert sorted(path.name for path in submissions.rglob("*")) == ["alice", "day1_stream", "ex01_print_stream.py"]
