@@ -38,6 +38,11 @@ class Row:
         return {exercise["name"]: exercise for exercise in self.report["exercises"]}
 
     @property
+    def graded(self) -> bool:
+        """False for a submission that could not be graded at all (a bad zip, a worker that never reported)."""
+        return self.report.get("status") != "error" or any(exercise.get("tests") for exercise in self.report["exercises"])
+
+    @property
     def seconds(self) -> float:
         return round(sum(float(exercise.get("duration") or 0) for exercise in self.report["exercises"]), 3)
 
@@ -45,10 +50,11 @@ class Row:
         """Points earned from ``visible`` or ``hidden`` tests (an exercise at 0 without tests counts as visible)."""
         hidden = sum(float(test.get("score") or 0) for exercise in self.report["exercises"]
                      for test in exercise.get("tests", []) if test.get("visibility") == "hidden")
-        return _number(hidden if visibility == "hidden" else float(self.report["score"]) - hidden)
+        return as_points(hidden if visibility == "hidden" else float(self.report["score"]) - hidden)
 
 
-def _number(value: float) -> float | int:
+def as_points(value: float) -> float | int:
+    """Points as results.json writes them: whole numbers whole, others with two decimals."""
     rounded = round(float(value), 2)
     return int(rounded) if rounded == int(rounded) else rounded
 
@@ -64,9 +70,9 @@ def csv_text(rows: Sequence[Row], exercises: Sequence[str]) -> str:
     writer.writerow([*CSV_HEAD, *exercises, *CSV_TAIL])
     for row in rows:
         graded = row.exercises
-        scores = [_number(graded[name]["score"]) if name in graded else "" for name in exercises]
+        scores = [as_points(graded[name]["score"]) if name in graded else "" for name in exercises]
         message = (row.report.get("message") or "").splitlines()[0] if row.report.get("message") else ""
-        writer.writerow([_cell(row.student), _number(row.report["score"]), row.report["max_score"], row.report["status"],
+        writer.writerow([_cell(row.student), as_points(row.report["score"]), row.report["max_score"], row.report["status"],
                          *scores, row.points("visible"), row.points("hidden"), _cell(message)])
     return buffer.getvalue()
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import jinja2
 
-from coursekit.grade_class.gradebook import Row, xml_safe
+from coursekit.grade_class.gradebook import Row, as_points, xml_safe
 from coursekit.i18n import t
 
 TEMPLATE = "report.html"
@@ -42,7 +42,7 @@ class ExerciseSummary:
     mean: float
     max_score: int
     failures: list[tuple[str, int, bool]]
-    """(message, how many results, from a hidden test)."""
+    """(message, how many students saw it, from a hidden test)."""
 
     @property
     def rate(self) -> float:
@@ -67,21 +67,23 @@ def _first_line(message: str | None) -> str:
 
 
 def exercise_summaries(rows: Sequence[Row], names: Sequence[str]) -> list[ExerciseSummary]:
+    """Per exercise, over the submissions that were graded: passes, mean points, and the failure
+    messages seen by the most students (each message counted once per student)."""
     summaries = []
     for name in names:
-        results = [row.exercises[name] for row in rows if name in row.exercises]
+        results = [row.exercises[name] for row in rows if row.graded and name in row.exercises]
         failures: Counter[tuple[str, bool]] = Counter()
         for result in results:
-            broken = [test for test in result.get("tests", []) if test.get("status") != "pass"]
+            seen = {(_first_line(test.get("message") or result.get("message")), test.get("visibility") == "hidden")
+                    for test in result.get("tests", []) if test.get("status") != "pass"}
             if not result.get("tests") and result.get("status") != "pass":
-                failures[(_first_line(result.get("message")), False)] += 1
-            for test in broken:
-                failures[(_first_line(test.get("message") or result.get("message")), test.get("visibility") == "hidden")] += 1
+                seen.add((_first_line(result.get("message")), False))
+            failures.update(seen)
         passed = sum(result.get("status") == "pass" for result in results)
         mean = sum(float(result.get("score") or 0) for result in results) / len(results) if results else 0.0
         maximum = max((int(result.get("max_score") or 0) for result in results), default=0)
         top = [(message, count, hidden) for (message, hidden), count in failures.most_common(TOP_FAILURES)]
-        summaries.append(ExerciseSummary(name, len(results), passed, round(mean, 2), maximum, top))
+        summaries.append(ExerciseSummary(name, len(results), passed, as_points(mean), maximum, top))
     return summaries
 
 
@@ -90,12 +92,11 @@ def html_text(rows: Sequence[Row], names: Sequence[str], lang: str, title: str) 
                                      autoescape=True, undefined=jinja2.StrictUndefined)
     environment.filters["xml_safe"] = xml_safe
     scores = sorted(float(row.report.get("score") or 0) for row in rows)
-    errors = [row for row in rows if row.report.get("status") == "error" and not any(
-        exercise.get("tests") for exercise in row.report["exercises"])]
+    errors = [row for row in rows if not row.graded]
     slowest = sorted((row for row in rows if row.seconds > 0), key=lambda row: row.seconds, reverse=True)[:TOP_SLOWEST]
     return environment.get_template(TEMPLATE).render(
         lang=lang, title=title, rows=rows, bars=histogram(rows), exercises=exercise_summaries(rows, names),
-        slowest=slowest, errors=errors, median=scores[len(scores) // 2] if scores else 0,
+        slowest=slowest, errors=errors, median=as_points(scores[len(scores) // 2]) if scores else 0,
         max_score=max((int(row.report.get("max_score") or 0) for row in rows), default=0),
         text=lambda key, **values: t(f"cli.{key}", lang, **values),
     )
