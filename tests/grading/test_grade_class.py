@@ -340,6 +340,59 @@ def test_html_report_is_one_page_with_the_class_figures(graded: GradedClass):
     assert t("cli.class_html_hidden", "en") in page  # carol's failing hidden test is among the failures
 
 
+class FailureTables(HTMLParser):
+    """The report's failure tables: exercise -> [(count, message), ...] as the page shows them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: dict[str, list[tuple[int, str]]] = {}
+        self._exercise: str | None = None
+        self._in: str | None = None
+        self._cells: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "h3":
+            self._in = "h3"
+        elif tag == "tr":
+            self._cells = []
+        elif tag == "td":
+            self._in = "td"
+            self._cells.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tr" and self._exercise is not None and len(self._cells) == 2 and self._cells[0].strip().isdigit():
+            self.tables[self._exercise].append((int(self._cells[0]), self._cells[1].strip()))
+        if tag in ("h3", "td"):
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "h3":
+            self._exercise = data.strip()
+            self.tables[self._exercise] = []
+        elif self._in == "td":
+            self._cells[-1] += data
+
+
+def test_html_failure_messages_are_counted_once_per_graded_student(graded: GradedClass):
+    parser = FailureTables()
+    parser.feed((graded.out / "report.html").read_text(encoding="utf-8"))
+    assert set(parser.tables) == set(EXERCISES)
+    rows = [Row(path.parent.name, graded.results(path.parent.name)) for path in graded.out.glob("*/results.json")]
+    for name, shown in parser.tables.items():
+        assert shown, name
+        for count, message in shown[:3]:
+            shown_line = message.removesuffix(t("cli.class_html_hidden", "en")).strip()
+
+            def same(test: dict, shown_line: str = shown_line) -> bool:
+                line = ((test["message"] or "").strip().splitlines() or [""])[0]
+                return line == shown_line or (shown_line.endswith("…") and line.startswith(shown_line[:-1]))
+
+            students = {row.student for row in rows if row.graded and any(
+                test["status"] != "pass" and same(test) for test in row.exercises[name]["tests"])}
+            assert count == len(students) > 0, (name, message)
+        assert [count for count, _ in shown] == sorted((count for count, _ in shown), reverse=True)
+
+
 @pytest.mark.browser
 def test_html_report_in_a_real_browser_offline(graded: GradedClass):
     """Chromium opens the file with every request but the file refused: the charts are drawn and the rates are the class's."""
