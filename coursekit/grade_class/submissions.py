@@ -9,7 +9,8 @@ zip costs one :class:`Problem` row and nothing else. Only the stdlib :mod:`zipfi
 
 A submission is a *target* the grader takes: the folder that holds the day folders
 (``day1_stream/...``). Zips and folders often wrap them (``alice/exercises/day1_stream``), so
-the shallowest folder holding a day folder is taken.
+the shallowest folder holding a day folder is taken; a student folder with no day folder but
+one ``.zip`` (as Moodle's download lays them out) is graded from that zip.
 """
 
 from __future__ import annotations
@@ -188,6 +189,12 @@ def prepare(submission: Submission, workspace: Path, days: Iterable[str]) -> Pat
             return day_root(source, days)
         except PermissionError as error:
             raise Problem("unreadable", detail=str(error)) from None
+        except Problem:
+            # Moodle's "Download all submissions" gives a folder per student holding the zip they uploaded.
+            zips = [path for path in source.iterdir() if path.is_file() and path.name.lower().endswith(".zip")]
+            if len(zips) != 1:
+                raise
+            source = zips[0]
     unpacked = workspace / f".unpacked-{submission.student}"
     unpack(source, unpacked)
     found = day_root(unpacked, days)

@@ -180,7 +180,8 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> GradedClass:
     zip_folder(bob, submissions / "bob.zip")
     write_student(submissions / "carol", {EX01: template(EX01), EX02: template(EX02)})
     dave = write_student(sources / "dave", {EX01: corpus(EX01, "wrong_prints_after_the_loop.py"), EX02: solution(EX02)})
-    zip_folder(dave, submissions / "dave.zip", prefix="dave/exercises/")  # as an LMS wraps it
+    (submissions / "dave").mkdir()  # as Moodle lays it out: a folder per student holding the zip they uploaded
+    zip_folder(dave, submissions / "dave" / "dave_assignsubmission_file_work.zip", prefix="dave/exercises/")
     if SANDBOX == "bwrap":
         write_student(submissions / "eve", {EX01: HOSTILE.format(report=str(out), tests=str(tests)), EX02: template(EX02)})
     write_student(submissions / "frank", {EX01: CRASH, EX02: solution(EX02)})
@@ -230,7 +231,7 @@ def test_solutions_earn_every_point_and_templates_none(graded: GradedClass):
 
 @pytest.mark.parametrize("student", ["bob", "dave"])
 def test_grades_agree_with_check_on_the_student_alone(graded: GradedClass, student: str):
-    """Zipped (dave's wrapped in dave/exercises/): the same tests, statuses and points as ``coursekit check``."""
+    """Zipped (dave's zip in a folder, wrapped in dave/exercises/): the same tests, statuses and points as ``coursekit check``."""
     alone = checked_alone(graded.sources / student)
     graded_ex01, alone_ex01 = graded.exercise(student, EX01), alone["exercises"][0]
     assert [(test["name"], test["status"], test["score"]) for test in graded_ex01["tests"]] == \
