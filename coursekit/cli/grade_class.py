@@ -9,6 +9,7 @@ reports written from what is finished, exit code 130.
 from __future__ import annotations
 
 import signal
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,18 +19,29 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.text import Text
 
 from coursekit.cli import render
-from coursekit.cli.errors import CourseUsageError
+from coursekit.cli.errors import CourseUsageError, language_in_argv
 from coursekit.cli.help import help_text, metavar
 from coursekit.cli.options import Lang, session, value_not_an_option
 from coursekit.cli.student import check_sandbox, console
-from coursekit.i18n import t
+from coursekit.i18n import current_language, t
 
 INTERRUPTED_EXIT_CODE = 130
 
 
+def _argv_language() -> str:
+    """Options are checked while the command line is parsed: ``--lang`` may come after them."""
+    return current_language(language_in_argv(sys.argv[1:]))
+
+
 def _positive(ctx: typer.Context, param: typer.CallbackParam, value: float | None) -> float | None:
     if value is not None and not value > 0:
-        raise CourseUsageError(t("cli.class_bad_limit", None, option=param.opts[0], value=value))
+        raise CourseUsageError(t("cli.class_bad_limit", _argv_language(), option=param.opts[0], value=value))
+    return value
+
+
+def _at_least_one(ctx: typer.Context, param: typer.CallbackParam, value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise CourseUsageError(t("cli.class_bad_jobs", _argv_language(), option=param.opts[0], value=value))
     return value
 
 
@@ -50,7 +62,7 @@ def grade_class(
     ctx: typer.Context,
     submissions: Annotated[Path, typer.Argument(metavar=metavar("dir"), help=help_text("class_submissions"))],
     out: Annotated[Path, typer.Option("--out", metavar=metavar("dir"), callback=value_not_an_option, help=help_text("class_out"))],
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar=metavar("count"), min=1, show_default=False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", metavar=metavar("count"), callback=_at_least_one, show_default=False,
                                              help=help_text("class_jobs"))] = None,
     tests: Annotated[Path | None, typer.Option("--tests", metavar=metavar("dir"), show_default=False, callback=value_not_an_option,
                                                help=help_text("class_tests"))] = None,

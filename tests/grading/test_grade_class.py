@@ -517,3 +517,16 @@ def test_a_report_folder_that_holds_the_submissions_is_refused(tmp_path: Path, w
     assert run.returncode == 2, run.stdout + run.stderr
     assert " ".join(run.stderr.split()) == t("cli.class_out_holds_submissions", "en", path=out)
     assert sorted(path.name for path in submissions.rglob("*")) == ["alice", "day1_stream", "ex01_print_stream.py"]
+
+
+@pytest.mark.parametrize(("option", "value", "key"), [("--jobs", "0", "cli.class_bad_jobs"), ("--wall-limit", "0", "cli.class_bad_limit"),
+                                                      ("--cpu-limit", "-2", "cli.class_bad_limit")])
+def test_bad_numbers_are_one_line_in_the_instructors_language(tmp_path: Path, option: str, value: str, key: str):
+    (tmp_path / "submissions").mkdir()
+    command = [sys.executable, "-m", "coursekit", "grade-class", str(tmp_path / "submissions"), "--out", str(tmp_path / "out"),
+               option, value, "--lang", "pt"]
+    run = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2, run.stdout + run.stderr
+    shown = int(value) if option == "--jobs" else float(value)
+    assert run.stderr.strip() == t(key, "pt", option=option, value=shown)
+    assert not (tmp_path / "out").exists()
