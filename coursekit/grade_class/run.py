@@ -110,7 +110,7 @@ def grade_class(course: Course, options: ClassOptions, events: ClassEvents | Non
         def record(student: str, report: dict[str, Any]) -> None:
             write_atomic(out / student / RESULTS_NAME, report_text(report))
             summary.graded += 1
-            summary.errors += report.get("status") == "error" and not any(e.get("tests") for e in report["exercises"])
+            summary.errors += not Row(student, report).graded
             events.finished(student, report, summary)
 
         def problem(student: str, kind: str, **values: object) -> None:
