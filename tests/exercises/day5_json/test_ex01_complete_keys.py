@@ -99,6 +99,18 @@ async def test_snapshots_hold_only_finished_values(exercise, layout, chunking):
 
 @pytest.mark.task(1)
 @pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+async def test_an_indented_answer_gives_the_same_snapshots(exercise, layout):
+    """JSON written over many lines with indentation, as models often write it, gives the same snapshots
+
+    pt: Um JSON escrito em várias linhas, com indentação, como os modelos costumam escrever, dá os mesmos snapshots
+    id: JSON yang ditulis dalam banyak baris dengan indentasi, seperti yang sering ditulis model, menghasilkan snapshot yang sama
+    """
+    model = FakeStreamingChatModel(responses=[json.dumps(ANSWER, indent=2, ensure_ascii=False)], chunk_layout=layout)
+    check_snapshots(await read(exercise, model), ANSWER)
+
+
+@pytest.mark.task(1)
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
 async def test_a_single_key_is_finished_when_the_object_closes(exercise, layout):
     """An answer with one key gives one snapshot, the whole answer, once the object has closed
 

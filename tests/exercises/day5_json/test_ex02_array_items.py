@@ -31,7 +31,7 @@ CITIES: list[dict[str, Any]] = [
         "name": "Recife",
         "coordinates": {"lat": -8.05, "lon": -34.88},
         "sights": ["Boa Viagem [beach]"],
-        "nickname": "the Brazilian Venice",
+        "nickname": "the \"Brazilian Venice\"",
     },
     {"name": "Salvador", "coordinates": {"lat": -12.97, "lon": -38.5}, "sights": [], "population_millions": 2.4},
 ]
@@ -98,6 +98,18 @@ async def test_yields_each_item_whole_once_in_order(exercise, layout, chunking):
     id: Menghasilkan persis item-item array, masing-masing utuh dan sekali saja, berurutan, dengan kunci sebelum dan sesudah array
     """
     model = FakeStreamingChatModel(rules={".*": ANSWER}, chunk_layout=layout, chunking=chunking)
+    check_items((await read(exercise, model)).items, CITIES)
+
+
+@pytest.mark.task(1)
+@pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
+async def test_an_indented_answer_gives_the_same_items(exercise, layout):
+    """JSON written over many lines with indentation, as models often write it, gives the same items
+
+    pt: Um JSON escrito em várias linhas, com indentação, como os modelos costumam escrever, dá os mesmos itens
+    id: JSON yang ditulis dalam banyak baris dengan indentasi, seperti yang sering ditulis model, menghasilkan item yang sama
+    """
+    model = FakeStreamingChatModel(responses=[json.dumps(ANSWER, indent=2, ensure_ascii=False)], chunk_layout=layout)
     check_items((await read(exercise, model)).items, CITIES)
 
 

@@ -114,6 +114,19 @@ async def test_the_patches_rebuild_the_exact_answer(exercise, serve, paced, layo
     assert reply.payloads("done") == [{"patches": names.count("patch")}], t("day5_json.patches_done_payload")
 
 
+@pytest.mark.task(1)
+async def test_an_indented_answer_rebuilds_the_same_object(exercise, serve, paced):
+    """JSON written over many lines with indentation, as models often write it, rebuilds the same object
+
+    pt: Um JSON escrito em várias linhas, com indentação, como os modelos costumam escrever, reconstrói o mesmo objeto
+    id: JSON yang ditulis dalam banyak baris dengan indentasi, seperti yang sering ditulis model, membangun ulang objek yang sama
+    """
+    model = paced(responses=[json.dumps(ANSWER, indent=2, ensure_ascii=False)], chunk_layout="maritaca")
+    reply = await fill(serve, exercise, model)
+    assert applied(reply.payloads("patch")) == ANSWER, t("day5_json.patches_final")
+    assert reply.names[-1:] == ["done"], t("day5_json.patches_sequence", got=reply.names[-4:])
+
+
 @pytest.mark.task(2)
 @pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
 async def test_a_failure_mid_answer_ends_with_an_error_event(exercise, serve, paced, parsed_text, layout):
