@@ -530,3 +530,31 @@ def test_bad_numbers_are_one_line_in_the_instructors_language(tmp_path: Path, op
     shown = int(value) if option == "--jobs" else float(value)
     assert run.stderr.strip() == t(key, "pt", option=option, value=shown)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_grading_root_adds_replaces_and_caps(tmp_path: Path):
+    """No grading: the copied course holds the visible tests plus the added ones, a replacing file alone, lower limits."""
+    from coursekit.grade_class import overlay
+    from coursekit.manifest import load_course
+
+    course = load_course(REPO_ROOT)
+    mine = tmp_path / "mine" / "day1_stream"
+    mine.mkdir(parents=True)
+    (mine / "test_ex01_print_stream.py").write_text(f"{overlay.REPLACE_MARK}\ndef test_only_mine(exercise):\n    pass\n")
+    (mine / "test_ex02_collect_stream.py").write_text("from __future__ import annotations\n" + HIDDEN_TEST)
+    root = overlay.build(course, tmp_path / "root", tests=tmp_path / "mine", cpu_cap=3, wall_cap=1000)
+    graded_tests = tmp_path / "root" / "tests" / "exercises" / "day1_stream"
+    assert (graded_tests / "test_ex01_print_stream.py").read_text() == (mine / "test_ex01_print_stream.py").read_text()
+    merged = (graded_tests / "test_ex02_collect_stream.py").read_text()
+    visible = (REPO_ROOT / "tests" / "exercises" / "day1_stream" / "test_ex02_collect_stream.py").read_text()
+    compile(merged, "merged.py", "exec")  # __future__ imports still open the module
+    assert merged.startswith("from __future__ import annotations\n") and merged.count("from __future__") == 1
+    assert "def test_instructor_one_word" in merged and all(line in merged for line in visible.splitlines() if "__future__" not in line)
+    assert root.visibility(EX01, "Anything at all", "en") == "hidden"
+    assert root.visibility(EX02, HIDDEN_NAME, "en") == root.visibility(EX02, f"{HIDDEN_NAME} [x]", "en") == "hidden"
+    assert root.visibility(EX02, "Uma resposta de uma palavra volta inteira (instrutor)", "pt") == "hidden"
+    assert root.visibility(EX02, "The text is the whole answer", "en") == "visible"
+    for exercise in root.course.exercises:
+        original = course.exercise(exercise.name).limits
+        assert (exercise.limits.cpu, exercise.limits.wall) == (min(original.cpu, 3), original.wall)
+    assert not (tmp_path / "root" / "solutions").exists() and not (tmp_path / "root" / "tests" / "corpus").exists()
