@@ -6,7 +6,7 @@ Public API::
     summary = grade_class(course, ClassOptions(Path("submissions"), Path("reports"), lang="en", jobs=2))
 
 Every submission (one folder or one ``.zip`` per student) is graded by the course's own grader,
-in its own sandbox and worker process, ``jobs`` at a time; see :mod:`coursekit.grade_class.run`.
+in a process (and sandbox) of its own, ``jobs`` at a time; see :mod:`coursekit.grade_class.run`.
 """
 
 from coursekit.grade_class.run import ClassEvents, ClassOptions, ClassSummary, grade_class

@@ -2,7 +2,7 @@
 
 The steps, each in a module of its own: find and unpack the submissions
 (:mod:`~coursekit.grade_class.submissions`), copy the course with the instructor's tests and the
-class's limits (:mod:`~coursekit.grade_class.overlay`), grade each student in a worker process of
+class's limits (:mod:`~coursekit.grade_class.overlay`), grade each student in a process (a sandbox) of
 their own (:mod:`~coursekit.grade_class.pool`, :mod:`~coursekit.grade_class.worker`), write each
 ``<student>/results.json`` the moment it is known (:mod:`~coursekit.grade_class.reports`, atomically:
 :mod:`~coursekit.grade_class.atomic`), and at the end, or when stopped, the class's ``grades.csv``,
@@ -28,7 +28,7 @@ from coursekit.grade_class.html_report import html_text
 from coursekit.grade_class.pool import Outcome, run_workers
 from coursekit.grade_class.reports import RESULTS_NAME, error_report, mark_visibility, problem_message, read_report, report_text
 from coursekit.grade_class.submissions import Problem, find_submissions, prepare
-from coursekit.grade_class.worker import Job
+from coursekit.grade_class.worker import Job, launch, report_of
 from coursekit.grading.runner import FORMATTING_WALL_ALLOWANCE, STARTUP_ALLOWANCE, _commit
 from coursekit.grading.sandbox import choose as choose_sandbox
 from coursekit.manifest import Course, Exercise, localized
@@ -142,7 +142,9 @@ def grade_class(course: Course, options: ClassOptions, events: ClassEvents | Non
                 jobs.append(Job(str(root.course.root), submission.student, str(target), [e.name for e in exercises],
                                 options.lang, sandbox, commit, os.getpid()))
             deadline = _deadline([root.course.exercise(exercise.name) for exercise in exercises])
-            run_workers(jobs, parallel=options.jobs, deadline=lambda job: deadline, on_done=done)
+            run_workers(jobs, parallel=options.jobs, deadline=lambda job: deadline, on_done=done,
+                        launch=lambda job: launch(job, root.course),
+                        parse=lambda job, output, code, last_words: report_of(job, root.course, output, code, last_words))
         except KeyboardInterrupt:
             summary.interrupted = True
             raise
