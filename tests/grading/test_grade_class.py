@@ -558,3 +558,24 @@ def test_the_grading_root_adds_replaces_and_caps(tmp_path: Path):
         original = course.exercise(exercise.name).limits
         assert (exercise.limits.cpu, exercise.limits.wall) == (min(original.cpu, 3), original.wall)
     assert not (tmp_path / "root" / "solutions").exists() and not (tmp_path / "root" / "tests" / "corpus").exists()
+
+
+def test_without_a_sandbox_a_worker_grades_each_student(graded: GradedClass, tmp_path: Path):
+    """The same grades as in the sandbox (the class above), test by test."""
+    submissions, out = tmp_path / "submissions", tmp_path / "reports"
+    write_student(submissions / "alice", {EX01: solution(EX01)})
+    write_student(submissions / "carol", {EX01: template(EX01)})
+    command = class_command(submissions, out, "--jobs", "2")
+    command[command.index("--sandbox") + 1] = "none"
+    command[command.index(EX02) - 1: command.index(EX02) + 1] = []  # ex01 only
+    run = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    with (out / "grades.csv").open(encoding="utf-8", newline="") as file:
+        rows = {row["student"]: row for row in csv.DictReader(file)}
+    for student in ("alice", "carol"):
+        results = json.loads((out / student / "results.json").read_text(encoding="utf-8"))
+        assert results["sandbox"] == "none" and results["target"] == student
+        sandboxed = graded.exercise(student, EX01)
+        assert [(test["name"], test["status"], test["score"]) for test in results["exercises"][0]["tests"]] == \
+               [(test["name"], test["status"], test["score"]) for test in sandboxed["tests"]]
+        assert float(rows[student]["total"]) == sandboxed["score"]
