@@ -171,7 +171,7 @@ def json_spans(text: str) -> list[tuple[int, int]]:
         try:
             _, end = _DECODER.raw_decode(text, start)
         except json.JSONDecodeError:
-            if parse_partial_json(text[start:]) is None:
+            if not _reads_as_cut_short(text[start:]):
                 position = start + 1
                 continue
             end = len(text)
@@ -180,6 +180,15 @@ def json_spans(text: str) -> list[tuple[int, int]]:
         spans.append((start, end))
         position = end
     return spans
+
+
+
+def _reads_as_cut_short(text: str) -> bool:
+    """Whether ``text`` is JSON cut short; broken JSON (a trailing comma, a stray bracket) is not."""
+    try:
+        return parse_partial_json(text) is not None
+    except json.JSONDecodeError:
+        return False
 
 
 def message_text(message: BaseMessage) -> str:

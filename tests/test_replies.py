@@ -116,6 +116,13 @@ def test_braces_that_are_not_json_stay_prose() -> None:
     assert tokenize("Fill {name} in, or {'a': 1}") == ["Fill", " {", "name", "}", " in", ",", " or", " {", "'", "a", "'", ":", " 1", "}"]
 
 
+
+def test_broken_json_is_cut_as_prose_instead_of_failing() -> None:
+    """A trailing comma is a mistake a student scripts on purpose: the fake must still stream it."""
+    for broken in ('{"city": "Recife",}', "[1, 2,]", '{"a": 1]'):
+        pieces = tokenize(broken)
+        assert "".join(pieces) == broken and len(pieces) > 3
+
 # --- reading the conversation ----------------------------------------------------------------
 
 
