@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coursekit.grading.names import name_in
-from coursekit.grading.plugin import _humanize
+from coursekit.grading.plugin import humanize
 from coursekit.manifest import MANIFEST_NAME, Course, load_course
 
 REPLACE_MARK = "# coursekit: replace"
@@ -53,7 +53,7 @@ class HiddenTests:
         if self.replaces:
             return True
         for function, doc in self.functions:
-            base = name_in(doc, lang) or _humanize(function)
+            base = name_in(doc, lang) or humanize(function)
             if shown_name == base or shown_name.startswith(f"{base} ["):
                 return True
         return False

@@ -29,7 +29,7 @@ from coursekit.grade_class.pool import Outcome, run_workers
 from coursekit.grade_class.reports import RESULTS_NAME, error_report, mark_visibility, problem_message, read_report, report_text
 from coursekit.grade_class.submissions import Problem, find_submissions, prepare
 from coursekit.grade_class.worker import Job, launch, report_of
-from coursekit.grading.runner import FORMATTING_WALL_ALLOWANCE, STARTUP_ALLOWANCE, _commit
+from coursekit.grading.runner import FORMATTING_WALL_ALLOWANCE, STARTUP_ALLOWANCE, course_commit
 from coursekit.grading.sandbox import choose as choose_sandbox
 from coursekit.manifest import Course, Exercise, localized
 
@@ -98,7 +98,7 @@ def grade_class(course: Course, options: ClassOptions, events: ClassEvents | Non
     out.mkdir(parents=True, exist_ok=True)
     sweep(out)
     submissions = find_submissions(options.submissions, skip=[out])
-    commit = _commit(course.root)
+    commit = course_commit(course.root)
     summary = ClassSummary(students=len(submissions), sandbox=sandbox)
     students = [submission.student for submission in submissions]
     with tempfile.TemporaryDirectory(prefix="coursekit-class-") as work:

@@ -4,8 +4,7 @@ With ``sandbox = "bwrap"`` the class runner starts the grader's bubblewrap sandb
 (:mod:`coursekit.grading.sandbox`) itself, over the grading root (the course copy that holds the
 instructor's tests): the sandbox prints one result per exercise, and :func:`report_of` makes the
 student's report of them, as :func:`coursekit.grading.sandbox.grade_in_bwrap` does for ``check``.
-Day message catalogues are read from the toolkit's course (:data:`coursekit.i18n.COURSE_ROOT`),
-so its ``tests/exercises`` folder is mounted read-only too. bubblewrap's ``--die-with-parent``
+bubblewrap's ``--die-with-parent``
 ends the sandbox if the runner is killed.
 
 With ``sandbox = "none"`` the process is ``python -I -m coursekit.grade_class.worker``: the job
@@ -30,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.grading.results import ExerciseResult, Provenance, Report
-from coursekit.i18n import COURSE_ROOT, t
+from coursekit.i18n import t
 from coursekit.manifest import Course, load_course
 
 
@@ -59,27 +58,14 @@ class Launch:
     stdin: bytes
 
 
-def sandbox_command(course: Course, target: Path) -> list[str]:
-    """The grader's bubblewrap command, with the toolkit's day catalogues mounted read-only as well."""
-    from coursekit.grading.sandbox import bwrap_command
-
-    command = bwrap_command(course.root, target)
-    catalogues = COURSE_ROOT / "tests" / "exercises"
-    if catalogues.is_dir() and not catalogues.resolve().is_relative_to(course.root.resolve()):
-        split = command.index("--")
-        command[split:split] = ["--ro-bind", str(catalogues), str(catalogues)]
-    return command
-
-
 def launch(job: Job, course: Course) -> Launch:
     """How to grade ``job``: the sandbox itself, or a worker interpreter without one."""
     if job.sandbox == "bwrap":
-        from coursekit.grading.sandbox import _process_limit
+        from coursekit.grading.sandbox import bwrap_command, sandbox_job
 
         target = Path(job.target)
-        inner = {"root": str(course.root), "names": job.names, "lang": job.lang, "jobs": 1,
-                 "processes": _process_limit(), "target_name": target.name}
-        return Launch(sandbox_command(course, target), json.dumps(inner).encode())
+        inner = sandbox_job(course, job.names, target, lang=job.lang, jobs=1)
+        return Launch(bwrap_command(course.root, target), json.dumps(inner).encode())
     return Launch([sys.executable, "-I", "-m", "coursekit.grade_class.worker"], json.dumps(asdict(job)).encode())
 
 

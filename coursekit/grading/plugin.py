@@ -40,12 +40,12 @@ def readable_test_name(item: pytest.Item, lang: str) -> str:
     See :mod:`coursekit.grading.names` for how a docstring names its test in each language.
     """
     doc = getattr(getattr(item, "obj", None), "__doc__", None)
-    base = name_in(doc, lang) or _humanize(getattr(item, "originalname", item.name))
+    base = name_in(doc, lang) or humanize(getattr(item, "originalname", item.name))
     callspec = getattr(item, "callspec", None)
     return f"{base} [{callspec.id}]" if callspec is not None else base
 
 
-def _humanize(function_name: str) -> str:
+def humanize(function_name: str) -> str:
     words = function_name.removeprefix("test_").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
 

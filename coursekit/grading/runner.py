@@ -290,7 +290,7 @@ def choose_start_method(start: StartMethod) -> Literal["fork", "spawn"]:
     return "fork" if hasattr(os, "fork") and threading.active_count() == 1 else "spawn"
 
 
-def _commit(root: Path) -> str | None:
+def course_commit(root: Path) -> str | None:
     """The course's git commit, when it is a checkout: which tests graded, for later."""
     try:
         found = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10)
@@ -301,7 +301,7 @@ def _commit(root: Path) -> str | None:
 
 def provenance(course: Course, target: Path, sandbox: str) -> Provenance:
     graded_at = datetime.now(UTC).isoformat(timespec="seconds")
-    return Provenance(target.name, sandbox, graded_at, package_version("coursekit"), _commit(course.root))
+    return Provenance(target.name, sandbox, graded_at, package_version("coursekit"), course_commit(course.root))
 
 
 def grade(

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Literal
 
 from coursekit.grading.results import ExerciseResult
-from coursekit.i18n import t
+from coursekit.i18n import COURSE_ROOT, t
 from coursekit.manifest import Course, Exercise
 
 SandboxChoice = Literal["auto", "bwrap", "none"]
@@ -92,6 +92,9 @@ def bwrap_command(course_root: Path, submission: Path) -> list[str]:
     """The bubblewrap command line that runs the inner grader on ``submission``."""
     toolkit = Path(__file__).resolve().parents[1]  # coursekit itself, for a course kept elsewhere
     needed = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), toolkit}
+    catalogues = COURSE_ROOT / "tests" / "exercises"  # the days' messages, which coursekit.i18n reads from there
+    if catalogues.is_dir():
+        needed.add(catalogues.resolve())
     args = ["bwrap", *_isolation()]
     for place, size in TMPFS_BYTES.items():  # first, so that binds below /tmp stay visible on top
         args += ["--size", str(size), "--tmpfs", place]
@@ -115,6 +118,12 @@ def _results(stream: IO[str]) -> Iterator[ExerciseResult]:
         yield ExerciseResult.from_fields(json.loads(line))
 
 
+def sandbox_job(course: Course, names: list[str], target: Path, *, lang: str, jobs: int) -> dict[str, object]:
+    """What the grader inside the sandbox reads on its standard input."""
+    return {"root": str(course.root), "names": names, "lang": lang, "jobs": jobs, "processes": _process_limit(),
+            "target_name": target.name}
+
+
 def grade_in_bwrap(
     course: Course,
     exercises: list[Exercise],
@@ -125,8 +134,7 @@ def grade_in_bwrap(
     on_result: Callable[[ExerciseResult], None] | None,
 ) -> list[ExerciseResult]:
     """Grade ``exercises`` of ``target`` in one sandbox; an exercise it never reported is an ``error``."""
-    job = {"root": str(course.root), "names": [exercise.name for exercise in exercises], "lang": lang, "jobs": jobs,
-           "processes": _process_limit(), "target_name": target.name}
+    job = sandbox_job(course, [exercise.name for exercise in exercises], target, lang=lang, jobs=jobs)
     finished: dict[str, ExerciseResult] = {}
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(bwrap_command(course.root, target), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
