@@ -13,8 +13,8 @@ is recorded on the server and raised again in the test, so a student reads their
 rather than "the connection broke".
 
 A day's conftest imports the fixtures (``from coursekit.testing.http import paced, serve,
-switchboard``) and defines ``sse_messages``: the domain of its ``messages.toml``, which holds the
-client's messages under the keys in :data:`MESSAGE_KEYS`.
+sse_messages, switchboard``); ``sse_messages`` is the day's folder name, the domain of its
+``messages.toml``, which holds the client's messages under the keys in :data:`MESSAGE_KEYS`.
 """
 
 from __future__ import annotations
@@ -342,6 +342,12 @@ async def wait_until(condition: Callable[[], bool], seconds: float = SERVER_GRAC
 def paced() -> type[PacedProbe]:
     """:class:`PacedProbe`, for test modules, with its :meth:`~PacedProbe.meet` at hand."""
     return PacedProbe
+
+
+@pytest.fixture
+def sse_messages(request: pytest.FixtureRequest) -> str:
+    """The catalogue domain of the client's failures: the day's folder, whose ``messages.toml`` holds them."""
+    return request.path.parent.name
 
 
 @pytest.fixture(scope="module")

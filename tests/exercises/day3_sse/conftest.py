@@ -19,15 +19,10 @@ from coursekit.testing.http import (  # noqa: F401  (fixtures used by this day's
     PacedProbe,
     paced,
     serve,
+    sse_messages,
     switchboard,
     wait_until,
 )
-
-
-@pytest.fixture
-def sse_messages() -> str:
-    """The HTTP client's failures speak from this day's catalogue."""
-    return "day3_sse"
 
 
 async def cancel_while_waiting(events: AsyncIterator[Any], model: PacedProbe) -> asyncio.Future[Any]:

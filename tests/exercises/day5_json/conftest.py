@@ -25,16 +25,11 @@ from coursekit.testing.http import (  # noqa: F401  (fixtures used by this day's
     PacedProbe,
     paced,
     serve,
+    sse_messages,
     switchboard,
     wait_until,
 )
 from coursekit.testing.probe import Moment, StreamRecord
-
-
-@pytest.fixture
-def sse_messages() -> str:
-    """The HTTP client's failures speak from this day's catalogue."""
-    return "day5_json"
 
 
 def parsed(text: str) -> Any:
