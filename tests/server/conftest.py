@@ -8,15 +8,20 @@ in-process transport would buffer the whole response and hide exactly what is un
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import ExitStack
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack, ExitStack
+from typing import Any
 
 import httpx
 import pytest
 from langchain_core.language_models import BaseChatModel
+from langchain_core.runnables import Runnable
+from playwright.sync_api import Page, expect
 
 from coursekit.server import BackgroundServer, ServerSettings, create_app, uvicorn_options
-from coursekit.testing import ProbeModel
+from coursekit.testing import ProbeModel, Served, SSEReply
+from coursekit.testing.browser import chromium_page
+from coursekit.testing.http import READ_TIMEOUT_SECONDS, ErrorRecorder
 
 #: A fixed secret, so tests can forge expired or foreign tokens for the same server.
 TEST_SECRET = "test-secret-for-the-day3-server-0123456789"
@@ -84,3 +89,54 @@ def wait_for_idle(url: str, timeout: float = STOP_WITHIN_SECONDS) -> float:
 @pytest.fixture
 def idle() -> Callable[..., float]:
     return wait_for_idle
+
+
+class StreamApi:
+    """One server's streaming endpoint (``/api/steps``, ``/api/form``), logged in, read with :class:`Served`."""
+
+    def __init__(self, served: Served, url: str, headers: dict[str, str], path: str) -> None:
+        self.served = served
+        self.url = url
+        self.headers = headers
+        self.path = path
+
+    async def ask(self, prompt: str, *, headers: dict[str, str] | None = None, **options: Any) -> SSEReply:
+        return await self.served.sse("POST", self.path, json={"prompt": prompt}, headers={**self.headers, **(headers or {})}, **options)
+
+
+@pytest.fixture
+async def stream_api(settings: ServerSettings) -> AsyncIterator[Callable[[Runnable, str], Awaitable[StreamApi]]]:
+    """``await stream_api(model, path)`` starts a server with ``model`` and logs in; all stop at teardown."""
+    async with AsyncExitStack() as opened:
+
+        async def start(model: Runnable, path: str) -> StreamApi:
+            recorder = ErrorRecorder(create_app(model=model, settings=settings))  # type: ignore[arg-type]
+            url = opened.enter_context(BackgroundServer(recorder, **uvicorn_options(settings)))
+            client = await opened.enter_async_context(httpx.AsyncClient(base_url=url, timeout=READ_TIMEOUT_SECONDS))
+            login = await client.post("/login", json={"username": "admin", "password": "admin123"})
+            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+            return StreamApi(Served(client, recorder, "day3_sse"), url, headers, path)
+
+        yield start
+
+
+@pytest.fixture
+def page() -> Iterator[Page]:
+    """A real chromium page, for the browser tests."""
+    with chromium_page(viewport={"width": 1000, "height": 900}) as opened:
+        yield opened
+
+
+def log_in(page: Page, url: str, lang: str = "en") -> None:
+    """Sign in on the page as a reader does, in ``lang``."""
+    page.goto(f"{url}/?lang={lang}")
+    page.locator("#username").fill("admin")
+    page.locator("#password").fill("admin123")
+    page.locator("#login-button").click()
+    expect(page.locator("#chat-section")).to_be_visible()
+
+
+@pytest.fixture
+def signed_in() -> Callable[..., None]:
+    """:func:`log_in`, for test modules: ``signed_in(page, url, lang)``."""
+    return log_in

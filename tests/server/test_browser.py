@@ -7,13 +7,10 @@ can never pass without having exercised the page.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from coursekit.testing import ProbeModel
-from coursekit.testing.browser import chromium_page
 
 pytestmark = pytest.mark.browser
 
@@ -31,11 +28,6 @@ WATCH_ANSWER = """() => {
     .observe(answer, { childList: true, characterData: true, subtree: true });
 }"""
 
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with chromium_page(viewport={"width": 1000, "height": 900}) as opened:
-        yield opened
 
 
 def log_in(page: Page, url: str) -> None:

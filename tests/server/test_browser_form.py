@@ -10,7 +10,6 @@ clock. Drives Debian's chromium with Playwright, as ``test_browser.py`` does.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,7 +20,6 @@ import coursekit.testing.http
 from coursekit.i18n import t
 from coursekit.replies import tokenize
 from coursekit.testing import PacedProbe, ProbeModel, Received
-from coursekit.testing.browser import chromium_page
 
 pytestmark = pytest.mark.browser
 
@@ -41,11 +39,6 @@ SHOWS_OBJECT = "want => JSON.stringify(formView.value()) === want"
 FIELDS = "() => [...document.getElementById('answer-form').elements].map((f) => [f.name, f.value, f.dataset.state])"
 
 
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with chromium_page(viewport={"width": 1000, "height": 900}) as opened:
-        yield opened
-
 
 def partial_objects(answer: str) -> list[Any]:
     """What the server's parser reads after each text chunk of ``answer``: the partial JSON of the text so far."""
@@ -58,13 +51,6 @@ def partial_objects(answer: str) -> list[Any]:
             objects.append(None)
     return objects
 
-
-def log_in(page: Page, url: str, lang: str = "en") -> None:
-    page.goto(f"{url}/?lang={lang}")
-    page.locator("#username").fill("admin")
-    page.locator("#password").fill("admin123")
-    page.locator("#login-button").click()
-    expect(page.locator("#chat-section")).to_be_visible()
 
 
 def as_text(value: Any) -> str:
@@ -85,14 +71,14 @@ def as_js(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def test_the_fields_fill_while_the_model_writes_and_end_equal_to_the_answer(serve, page, monkeypatch, tmp_path):
+def test_the_fields_fill_while_the_model_writes_and_end_equal_to_the_answer(serve, page, signed_in, monkeypatch, tmp_path):
     # The probe waits for the page without giving up: a loaded machine only makes the test slower.
     monkeypatch.setattr(coursekit.testing.http, "PATIENCE_SECONDS", 120.0)
     probe = PacedProbe(responses=[ANSWER])
     shown = Received()
     probe.follow(shown)
     url = serve(probe)
-    log_in(page, url)
+    signed_in(page, url)
 
     expect(page.locator("#form-view")).to_be_hidden()
     page.get_by_label("Show the steps").check()
@@ -132,10 +118,10 @@ def test_the_fields_fill_while_the_model_writes_and_end_equal_to_the_answer(serv
     expect(page.locator("#answer-view")).to_be_visible()
 
 
-def test_a_fault_mid_stream_leaves_the_error_shown_and_no_done(serve, page):
+def test_a_fault_mid_stream_leaves_the_error_shown_and_no_done(serve, page, signed_in):
     chunks = 25
     url = serve(ProbeModel(responses=[ANSWER], error_after=chunks, token_delay=0.0))
-    log_in(page, url, lang="pt")
+    signed_in(page, url, lang="pt")
 
     page.get_by_label(t("server.label_show_form", "pt")).check()
     page.get_by_label(t("server.label_prompt", "pt")).fill("Por que enviar JSON Patch por SSE?")
@@ -154,9 +140,9 @@ def test_a_fault_mid_stream_leaves_the_error_shown_and_no_done(serve, page):
     expect(page.locator("#send-button")).to_be_enabled()
 
 
-def test_an_answer_that_does_not_fit_the_form_is_an_error_in_indonesian(serve, page):
+def test_an_answer_that_does_not_fit_the_form_is_an_error_in_indonesian(serve, page, signed_in):
     url = serve(ProbeModel(responses=[json.dumps({**OBJECT, "confidence": "high"})], token_delay=0.0))
-    log_in(page, url, lang="id")
+    signed_in(page, url, lang="id")
 
     page.get_by_label(t("server.label_show_form", "id")).check()
     page.get_by_label(t("server.label_prompt", "id")).fill("Kenapa JSON Patch?")

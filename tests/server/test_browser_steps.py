@@ -9,16 +9,13 @@ Debian's chromium with Playwright, as ``test_browser.py`` does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 import coursekit.testing.http
 from coursekit.i18n import t
 from coursekit.replies import tokenize
 from coursekit.testing import PacedProbe, ProbeModel, Received
-from coursekit.testing.browser import chromium_page
 
 pytestmark = pytest.mark.browser
 
@@ -28,21 +25,9 @@ SERVER_WAIT_MS = 20_000
 WAIT_FOR_LENGTH = "length => document.getElementById('answer').textContent.length >= length"
 
 
-@pytest.fixture
-def page() -> Iterator[Page]:
-    with chromium_page(viewport={"width": 1000, "height": 900}) as opened:
-        yield opened
 
 
-def log_in(page: Page, url: str, lang: str = "en") -> None:
-    page.goto(f"{url}/?lang={lang}")
-    page.locator("#username").fill("admin")
-    page.locator("#password").fill("admin123")
-    page.locator("#login-button").click()
-    expect(page.locator("#chat-section")).to_be_visible()
-
-
-def test_steps_start_nest_and_end_while_the_answer_grows(serve, page, monkeypatch, tmp_path):
+def test_steps_start_nest_and_end_while_the_answer_grows(serve, page, signed_in, monkeypatch, tmp_path):
     # The probe waits for the page without giving up: a loaded machine only makes the test slower.
     monkeypatch.setattr(coursekit.testing.http, "PATIENCE_SECONDS", 120.0)
     probe = PacedProbe(responses=[ANSWER])
@@ -50,7 +35,7 @@ def test_steps_start_nest_and_end_while_the_answer_grows(serve, page, monkeypatc
     probe.follow(shown)
     # A model with a fallback runs inside RunnableWithFallbacks: a step inside a step.
     url = serve(probe.with_fallbacks([ProbeModel(responses=["The backup answers."])]))
-    log_in(page, url)
+    signed_in(page, url)
 
     expect(page.locator("#steps-view")).to_be_hidden()
     page.get_by_label("Show the steps").check()
@@ -82,9 +67,9 @@ def test_steps_start_nest_and_end_while_the_answer_grows(serve, page, monkeypatc
     page.screenshot(path=str(tmp_path / "day4-steps.png"), full_page=True)
 
 
-def test_a_failure_mid_stream_leaves_the_unfinished_steps_interrupted(serve, page):
+def test_a_failure_mid_stream_leaves_the_unfinished_steps_interrupted(serve, page, signed_in):
     url = serve(ProbeModel(responses=[ANSWER], error_after=3, token_delay=0.0))
-    log_in(page, url, lang="pt")
+    signed_in(page, url, lang="pt")
 
     page.get_by_label(t("server.label_show_steps", "pt")).check()
     page.get_by_label(t("server.label_prompt", "pt")).fill("Por que acompanhar as etapas?")

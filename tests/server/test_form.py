@@ -12,8 +12,7 @@ import copy
 import hashlib
 import json
 import re
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,11 +25,9 @@ from langchain_core.utils.json import parse_json_markdown
 
 from coursekit.i18n import t
 from coursekit.replies import tokenize
-from coursekit.server import BackgroundServer, ServerSettings, create_app, uvicorn_options
 from coursekit.server.page import VENDOR_DIR
 from coursekit.server.schemas import MAX_PROMPT_CHARS
-from coursekit.testing import CHUNK_LAYOUTS, PacedProbe, ProbeModel, Received, Served, SSEReply, assert_incremental
-from coursekit.testing.http import READ_TIMEOUT_SECONDS, ErrorRecorder
+from coursekit.testing import CHUNK_LAYOUTS, PacedProbe, ProbeModel, Received, assert_incremental
 
 OBJECT = {
     "topic": "JSON over SSE",
@@ -43,32 +40,10 @@ ANSWER = json.dumps(OBJECT, indent=2, ensure_ascii=False)
 LONG_ANSWER = json.dumps({**OBJECT, "summary": " ".join(f"word{n}" for n in range(300))}, indent=2)
 
 
-class FormApi:
-    """One server's /api/form, logged in."""
-
-    def __init__(self, served: Served, url: str, headers: dict[str, str]) -> None:
-        self.served = served
-        self.url = url
-        self.headers = headers
-
-    async def ask(self, prompt: str, *, headers: dict[str, str] | None = None, **options: Any) -> SSEReply:
-        return await self.served.sse("POST", "/api/form", json={"prompt": prompt}, headers={**self.headers, **(headers or {})}, **options)
-
-
 @pytest.fixture
-async def form_api(settings: ServerSettings) -> AsyncIterator[Callable[[Runnable], Awaitable[FormApi]]]:
-    """``await form_api(model)`` starts a server with ``model`` and logs in; all stop at teardown."""
-    async with AsyncExitStack() as opened:
-
-        async def start(model: Runnable) -> FormApi:
-            recorder = ErrorRecorder(create_app(model=model, settings=settings))  # type: ignore[arg-type]
-            url = opened.enter_context(BackgroundServer(recorder, **uvicorn_options(settings)))
-            client = await opened.enter_async_context(httpx.AsyncClient(base_url=url, timeout=READ_TIMEOUT_SECONDS))
-            login = await client.post("/login", json={"username": "admin", "password": "admin123"})
-            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-            return FormApi(Served(client, recorder, "day3_sse"), url, headers)
-
-        yield start
+def form_api(stream_api: Callable[[Runnable, str], Awaitable[Any]]) -> Callable[[Runnable], Awaitable[Any]]:
+    """``await form_api(model)`` starts a server with ``model`` and logs in, for ``/api/form``."""
+    return lambda model: stream_api(model, "/api/form")
 
 
 def partial_objects(answer: str) -> list[Any]:
@@ -92,7 +67,7 @@ class PacedRead:
     reader: Received = field(default_factory=Received)
 
 
-async def read_paced(api: FormApi, prompt: str, probe: PacedProbe, answer: str) -> PacedRead:
+async def read_paced(api: Any, prompt: str, probe: PacedProbe, answer: str) -> PacedRead:
     """Apply each patch as it arrives; let the model write its next chunk only once the object shows the last one."""
     expected = partial_objects(answer)
     read = PacedRead()

@@ -8,8 +8,7 @@ events, never a timing.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -18,9 +17,14 @@ from langchain_core.runnables import Runnable
 
 from coursekit.i18n import t
 from coursekit.replies import tokenize
-from coursekit.server import BackgroundServer, ServerSettings, create_app, uvicorn_options
-from coursekit.testing import CHUNK_LAYOUTS, PacedProbe, ProbeModel, Served, SSEReply, assert_incremental, assert_partial_text_kept
-from coursekit.testing.http import READ_TIMEOUT_SECONDS, ErrorRecorder
+from coursekit.testing import (
+    CHUNK_LAYOUTS,
+    PacedProbe,
+    ProbeModel,
+    SSEReply,
+    assert_incremental,
+    assert_partial_text_kept,
+)
 
 ANSWER = "Each step of the chain reports its start and its end, and the model's tokens flow in between."
 LONG_ANSWER = " ".join(f"word{n}" for n in range(300))
@@ -28,33 +32,10 @@ LONG_ANSWER = " ".join(f"word{n}" for n in range(300))
 STEPS = [("ChatPromptTemplate", "prompt"), ("PacedProbe", "chat_model"), ("StrOutputParser", "parser")]
 
 
-class StepsApi:
-    """One server's /api/steps, logged in, read with :class:`Served`."""
-
-    def __init__(self, served: Served, url: str, headers: dict[str, str]) -> None:
-        self.served = served
-        self.url = url
-        self.headers = headers
-
-    async def ask(self, prompt: str, *, headers: dict[str, str] | None = None, **options: Any) -> SSEReply:
-        headers = {**self.headers, **(headers or {})}
-        return await self.served.sse("POST", "/api/steps", json={"prompt": prompt}, headers=headers, **options)
-
-
 @pytest.fixture
-async def steps_api(settings: ServerSettings) -> AsyncIterator[Callable[[Runnable], Awaitable[StepsApi]]]:
-    """``await steps_api(model)`` starts a server with ``model`` and logs in; all stop at teardown."""
-    async with AsyncExitStack() as opened:
-
-        async def start(model: Runnable) -> StepsApi:
-            recorder = ErrorRecorder(create_app(model=model, settings=settings))  # type: ignore[arg-type]
-            url = opened.enter_context(BackgroundServer(recorder, **uvicorn_options(settings)))
-            client = await opened.enter_async_context(httpx.AsyncClient(base_url=url, timeout=READ_TIMEOUT_SECONDS))
-            login = await client.post("/login", json={"username": "admin", "password": "admin123"})
-            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-            return StepsApi(Served(client, recorder, "day3_sse"), url, headers)
-
-        yield start
+def steps_api(stream_api: Callable[[Runnable, str], Awaitable[Any]]) -> Callable[[Runnable], Awaitable[Any]]:
+    """``await steps_api(model)`` starts a server with ``model`` and logs in, for ``/api/steps``."""
+    return lambda model: stream_api(model, "/api/steps")
 
 
 def steps_by_run(reply: SSEReply) -> dict[str, list[dict[str, str]]]:
