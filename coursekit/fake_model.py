@@ -404,7 +404,7 @@ class FakeStreamingChatModel(BaseChatModel):
         if self.responses:
             return self.responses[next(self._scripted_turns) % len(self.responses)]
         if response_format is not None:
-            schema = response_schema(response_format)
+            schema = response_schema(response_format) or embedded_schema(_conversation(messages))
             value = example_for_schema(schema, question) if schema else topic_summary(question)
             return json.dumps(value, ensure_ascii=False, indent=2)
         return default_text(messages)

@@ -25,7 +25,7 @@ import pytest
 from langchain_core.exceptions import OutputParserException
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessageChunk
-from langchain_core.output_parsers import JsonOutputParser
+from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
 from langchain_core.output_parsers.openai_tools import JsonOutputKeyToolsParser
 from langchain_maritaca import ChatMaritaca
 from langchain_openai import ChatOpenAI
@@ -286,3 +286,17 @@ def test_a_pydantic_model_under_json_schema_gives_only_the_finished_object(stub_
         assert list(model.with_structured_output(City, method="json_schema").stream(QUESTION)) == [City(**CITY)]
         names = [city.name for city in model.with_structured_output(City, method="json_mode").stream(QUESTION)]
         assert names[0] == "" and names[-1] == CITY["name"] and len(names) >= 3
+
+
+@each_client
+def test_json_mode_follows_the_schema_the_prompt_describes(client: str) -> None:
+    """JSON mode sends no schema: a real model writes the one the prompt's format instructions give."""
+    parser = PydanticOutputParser(pydantic_object=City)
+    prompt = f"Tell me about 'Lima', a city of 10 million.\n{parser.get_format_instructions()}"
+    json_mode = {"type": "json_object"}
+    with serve_openai_stub(FakeStreamingChatModel()) as url:
+        real_chain = real(client, url).bind(response_format=json_mode) | parser
+        real_outcome = outcome(lambda: real_chain.stream(prompt))
+    fake_chain = FakeStreamingChatModel(chunk_layout=client).bind(response_format=json_mode) | parser
+    assert_same(f"{client}, json_object", real_outcome, outcome(lambda: fake_chain.stream(prompt)))
+    assert real_outcome[0][-1] == City(population=10, name="Lima")
