@@ -26,6 +26,8 @@ from typing import Any
 from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
 from langchain_core.utils.json import parse_partial_json
 
+from coursekit.routing import classify
+
 _TOKEN = re.compile(r"\s*\w+|\s*```|\s*[^\w\s]|\s+$")
 
 #: The pre-tokenizer of OpenAI's cl100k and o200k encodings, written for ``re`` (a letter is
@@ -348,7 +350,8 @@ def example_for_schema(schema: dict[str, Any], question: str = "") -> Any:
     """A value valid for ``schema``, filled from the question where it can be.
 
     Numbers in the question fill the numeric fields in order and quoted names fill the string
-    fields, when they fit the field's bounds; enum choices prefer one the question mentions.
+    fields, when they fit the field's bounds; an enum's choice is the label a router's classifier
+    would pick (:func:`pick_choice`).
     """
     return _Example(schema.get("$defs", schema.get("definitions", {})), question).value(schema, "value")
 
@@ -362,17 +365,19 @@ class _Example:
         self.numbers: Iterator[str] = iter(_NUMBER.findall(question))
         self.quoted: Iterator[str] = iter(next(g for g in groups if g) for groups in _QUOTED.findall(question))
 
-    def value(self, schema: dict[str, Any], name: str) -> Any:
+    def value(self, schema: dict[str, Any], name: str, described: str = "") -> Any:
+        """``described``: what the enclosing field says, as a ``$ref`` or ``anyOf`` keeps its description outside."""
+        described = " ".join(filter(None, (described, schema.get("description", ""))))
         if "$ref" in schema:
-            return self.value(self.defs.get(schema["$ref"].rsplit("/", 1)[-1], {}), name)
+            return self.value(self.defs.get(schema["$ref"].rsplit("/", 1)[-1], {}), name, described)
         for combinator in ("anyOf", "oneOf", "allOf"):
             if combinator in schema:
                 options = [s for s in schema[combinator] if s.get("type") != "null"] or schema[combinator]
-                return self.value(options[0], name)
+                return self.value(options[0], name, described)
         if "const" in schema:
             return schema["const"]
         if "enum" in schema:
-            return pick_choice(schema["enum"], self.question)
+            return pick_choice(schema["enum"], self.question, described)
         kind = schema.get("type", "object" if "properties" in schema else "string")
         if isinstance(kind, list):
             kind = next((k for k in kind if k != "null"), "string")
@@ -424,10 +429,11 @@ def _within_bounds(value: float, schema: dict[str, Any]) -> bool:
     return all(check(schema[key]) for key, check in checks if isinstance(schema.get(key), int | float))
 
 
-def pick_choice(choices: list[Any], question: str) -> Any:
-    """The first choice the question names, else the first choice."""
-    lowered = question.lower()
-    for choice in choices:
-        if isinstance(choice, str) and re.search(rf"\b{re.escape(choice.lower())}\b", lowered):
-            return choice
-    return choices[0]
+def pick_choice(choices: list[Any], question: str, description: str = "") -> Any:
+    """The choice that fits the question, as a router's classifier picks a label.
+
+    The question naming a choice, the words ``description`` says about each choice and a small
+    vocabulary of common router labels all count (see :mod:`coursekit.routing`); with no clue,
+    a catch-all label (``general``, ``other``...) or else the first choice.
+    """
+    return classify(choices, question, description)
