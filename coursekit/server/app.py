@@ -1,8 +1,9 @@
 """``create_app()``: the FastAPI application, with its model, settings and state injected.
 
-Everything a request needs lives on ``app.state`` (the model, the token service, the login
-throttle, the stream counter), so tests and notebooks can build as many independent apps as they like, each with
-its own model, e.g. ``create_app(model=FakeStreamingChatModel(error_after=3))``.
+Everything a request needs lives on ``app.state`` (the model, the routed chat's classifier, the
+token service, the login throttle, the stream counter), so tests and notebooks can build as many
+independent apps as they like, each with its own model, e.g.
+``create_app(model=FakeStreamingChatModel(error_after=3))``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from langchain_core.language_models import BaseChatModel
 
 from coursekit.fake_model import LATENCY_ENV
-from coursekit.server import form, page, routes, steps
+from coursekit.server import form, page, route, routes, steps
 from coursekit.server.auth import TokenService
 from coursekit.server.errors import install_error_handlers
 from coursekit.server.limits import BodySizeLimit
@@ -39,8 +40,14 @@ def default_model() -> BaseChatModel:
     return get_chat_model()
 
 
-def create_app(model: BaseChatModel | None = None, settings: ServerSettings | None = None) -> FastAPI:
-    """The server; ``model`` defaults to :func:`default_model`, ``settings`` to the environment."""
+def create_app(
+    model: BaseChatModel | None = None, settings: ServerSettings | None = None, *, classifier: BaseChatModel | None = None
+) -> FastAPI:
+    """The server; ``model`` defaults to :func:`default_model`, ``settings`` to the environment.
+
+    ``classifier`` is the model ``/api/route`` classifies with (its structured output): the same
+    model by default, or a smaller, faster one, which cuts the routed answer's time to first token.
+    """
     settings = settings or ServerSettings.from_env()
     app = FastAPI(
         title="LangChain Streaming Course: day 3 server",
@@ -52,6 +59,7 @@ def create_app(model: BaseChatModel | None = None, settings: ServerSettings | No
     )
     app.state.settings = settings
     app.state.model = model if model is not None else default_model()
+    app.state.classifier = classifier if classifier is not None else app.state.model
     app.state.tokens = TokenService(settings)
     app.state.login_throttle = LoginThrottle(settings)
     app.state.streams = StreamTracker()
@@ -60,6 +68,7 @@ def create_app(model: BaseChatModel | None = None, settings: ServerSettings | No
     app.include_router(routes.router)
     app.include_router(steps.router)
     app.include_router(form.router)
+    app.include_router(route.router)
     app.include_router(page.router)
     # Before /static, which would otherwise take its paths: the pinned build committed in vendor/.
     app.mount(page.VENDOR_URL, StaticFiles(directory=page.VENDOR_DIR), name="vendor")

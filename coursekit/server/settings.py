@@ -28,6 +28,8 @@ DEFAULT_HEADER_TIMEOUT_SECONDS = 10
 DEFAULT_BODY_TIMEOUT_SECONDS = 10
 #: Open connections one worker accepts; more are answered 503 at once and closed.
 DEFAULT_MAX_CONNECTIONS = 1000
+#: The routed chat's classifier must answer within these many seconds, else the general route answers.
+DEFAULT_ROUTE_TIMEOUT_SECONDS = 5.0
 #: HS256 secrets shorter than this can be brute-forced from one captured token.
 MIN_SECRET_LENGTH = 32
 
@@ -40,6 +42,7 @@ LOGIN_WINDOW_ENV = "COURSE_SERVER_LOGIN_WINDOW"
 HEADER_TIMEOUT_ENV = "COURSE_SERVER_HEADER_TIMEOUT"
 BODY_TIMEOUT_ENV = "COURSE_SERVER_BODY_TIMEOUT"
 MAX_CONNECTIONS_ENV = "COURSE_SERVER_MAX_CONNECTIONS"
+ROUTE_TIMEOUT_ENV = "COURSE_SERVER_ROUTE_TIMEOUT"
 
 
 class ServerConfigError(ValueError):
@@ -52,7 +55,7 @@ class UnsafeServerError(ServerConfigError):
 
 @dataclass(frozen=True)
 class ServerSettings:
-    """Login credentials, token policy, login throttle and connection limits.
+    """Login credentials, token policy, login throttle, connection limits and the routed chat's classifier budget.
 
     ``jwt_secret=None`` means a random one per start (per worker: see :func:`coursekit.server.serve.run`).
     """
@@ -66,6 +69,7 @@ class ServerSettings:
     header_timeout_seconds: float = DEFAULT_HEADER_TIMEOUT_SECONDS
     body_timeout_seconds: float = DEFAULT_BODY_TIMEOUT_SECONDS
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+    route_timeout_seconds: float = DEFAULT_ROUTE_TIMEOUT_SECONDS
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> ServerSettings:
@@ -82,6 +86,7 @@ class ServerSettings:
             header_timeout_seconds=_positive(env, HEADER_TIMEOUT_ENV, DEFAULT_HEADER_TIMEOUT_SECONDS, "server.bad_seconds", float),
             body_timeout_seconds=_positive(env, BODY_TIMEOUT_ENV, DEFAULT_BODY_TIMEOUT_SECONDS, "server.bad_seconds", float),
             max_connections=_positive(env, MAX_CONNECTIONS_ENV, DEFAULT_MAX_CONNECTIONS, "server.bad_count", int),
+            route_timeout_seconds=_positive(env, ROUTE_TIMEOUT_ENV, DEFAULT_ROUTE_TIMEOUT_SECONDS, "server.bad_seconds", float),
         )
 
     @property
