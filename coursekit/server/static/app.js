@@ -3,7 +3,8 @@
 // EventSource can only GET and cannot send an Authorization header, so this page uses
 // fetch() with a stream reader and parses the SSE frames itself; an AbortController stops it.
 // With "Show the steps" ticked it reads /api/steps instead, and steps.js draws its step events (day 4);
-// with "Fill in a form" ticked it reads /api/form, and form.js applies its patch events to a form (day 5).
+// with "Fill in a form" ticked it reads /api/form, and form.js applies its patch events to a form (day 5);
+// with "Route the question" ticked it reads /api/route, and route.js shows its route event as a badge (day 6).
 "use strict";
 
 const messages = JSON.parse(document.getElementById("messages").textContent);
@@ -32,6 +33,7 @@ function setStreaming(streaming) {
   byId("answer").setAttribute("aria-busy", String(streaming));
   byId("show-steps").disabled = streaming;
   byId("show-form").disabled = streaming;
+  byId("route-question").disabled = streaming;
   byId("answer-form").setAttribute("aria-busy", String(streaming));
 }
 
@@ -79,6 +81,11 @@ function parseFrame(block) {
 // Handle one event; returns true when the stream is over (done or error).
 function handleEvent(frame, progress) {
   const payload = JSON.parse(frame.data);
+  if (frame.event === "route") {
+    const name = routeView.show(payload);
+    setStatus("waiting", messages.routed.replace("{route}", name));
+    return false;
+  }
   if (frame.event === "step") {
     stepsView.show(payload);
     return false;
@@ -111,15 +118,24 @@ function handleEvent(frame, progress) {
   return false;
 }
 
+function endpoint() {
+  if (formView.active()) return "/api/form";
+  if (routeView.active()) return "/api/route";
+  return stepsView.endpoint();
+}
+
 async function streamAnswer(prompt) {
   controller = new AbortController();
+  const routed = routeView.active();
   byId("answer").textContent = "";
   stepsView.reset();
   formView.reset();
+  routeView.reset();
   setStreaming(true);
-  setStatus("waiting", messages.waiting);
+  if (routed) setStatus("routing", messages.routing);
+  else setStatus("waiting", messages.waiting);
   try {
-    const response = await fetch(formView.active() ? "/api/form" : stepsView.endpoint(), {
+    const response = await fetch(endpoint(), {
       method: "POST",
       headers: {
         "Authorization": `Bearer ${accessToken}`,
@@ -149,7 +165,7 @@ async function streamAnswer(prompt) {
     }
     if (!finished) setStatus("error", messages.connection_lost);
   } catch (error) {
-    if (error.name === "AbortError") setStatus("stopped", messages.stopped);
+    if (error.name === "AbortError") setStatus("stopped", routed ? messages.route_stopped : messages.stopped);
     else setStatus("error", messages.network_error);
   } finally {
     controller = null;
