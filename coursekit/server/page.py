@@ -42,7 +42,10 @@ PAGE_TEXTS = (
     "label_show_form", "form_heading", "form_topic", "form_summary", "form_key_points", "form_confidence",
 )
 #: The routed chat's texts in the page, from :func:`coursekit.server.route.text`.
-ROUTE_TEXTS = ("label_route", "route_label", "route_math", "route_code", "route_general", "route_fallback", "route_fallback_title")
+ROUTE_TEXTS = (
+    "label_route", "route_label", "route_math", "route_code", "route_general", "route_fallback", "route_fallback_title",
+    "fallback_error", "fallback_invalid_label", "fallback_timeout",
+)
 #: And the ones its script needs at run time ("{route}" is filled in by the script).
 ROUTE_SCRIPT_MESSAGES = ("routing", "routed", "route_stopped")
 SECURITY_HEADERS = {

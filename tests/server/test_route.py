@@ -285,7 +285,10 @@ def test_the_page_offers_the_routed_chat_in_each_language(serve, lang):
     assert f'<label for="route-question">{routed_chat.text("label_route", lang)}</label>' in html
     for category in routed_chat.CATEGORIES:
         assert f'data-{category}="{routed_chat.text(f"route_{category}", lang)}"' in html
-    assert f'title="{routed_chat.text("route_fallback_title", lang)}" hidden>{routed_chat.text("route_fallback", lang)}</span>' in html
+    assert f'title="{routed_chat.text("route_fallback_title", lang)}" hidden' in html
+    assert f'>{routed_chat.text("route_fallback", lang)}</span>' in html
+    for reason in ("error", "invalid_label", "timeout"):
+        assert f'data-{reason}="{routed_chat.text(f"fallback_{reason}", lang)}"' in html, "each fallback's reason, for its tooltip"
     assert routed_chat.text("status_routing", lang) in html, "the script's messages are in the page"
     for asset, kind in (("route.js", "javascript"), ("route.css", "text/css")):
         response = httpx.get(f"{url}/static/{asset}")

@@ -1,7 +1,7 @@
 // The routed chat (day 6): with the box ticked, the page asks /api/route instead of /api/generate.
 // Its first event, `route`, names the route the classifier chose (math, code or general, with
-// `fallback: true` when the classifier failed and the general route answers); #route-badge shows it
-// at once, before the answer's first token, then the answer streams below it as usual. The stop
+// `fallback: true` and its reason when the classifier failed and the general route answers); #route-badge
+// shows it at once, before the answer's first token, then the answer streams below it as usual. The stop
 // button aborts the fetch, and the server cancels the classifier or the answer, whichever is running.
 // app.js calls active(), reset() and show(); the route names come from #route-badge's data-*.
 "use strict";
@@ -10,6 +10,7 @@ const routeView = (() => {
   const badge = document.getElementById("route-badge");
   const name = document.getElementById("route-name");
   const fallback = document.getElementById("route-fallback");
+  const generic = fallback.title;
   const toggle = document.getElementById("route-question");
   const others = [document.getElementById("show-steps"), document.getElementById("show-form")];
 
@@ -18,11 +19,17 @@ const routeView = (() => {
     return Object.hasOwn(badge.dataset, category) ? badge.dataset[category] : category;
   }
 
+  // Why the general route answers, as the fallback mark's tooltip; the generic reason if the server names another.
+  function why(reason) {
+    return reason && Object.hasOwn(fallback.dataset, reason) ? fallback.dataset[reason] : generic;
+  }
+
   function show(route) {
     badge.dataset.route = route.category;
     badge.dataset.fallback = String(Boolean(route.fallback));
     name.textContent = label(route.category);
     fallback.hidden = !route.fallback;
+    fallback.title = route.fallback ? why(route.reason) : generic;
     badge.hidden = false;
     return label(route.category);
   }
@@ -30,6 +37,7 @@ const routeView = (() => {
   function reset() {
     badge.hidden = true;
     fallback.hidden = true;
+    fallback.title = generic;
     name.textContent = "";
     delete badge.dataset.route;
     delete badge.dataset.fallback;
