@@ -1,0 +1,61 @@
+"""Classifies for the badge, then streams the whole router of exercise 1, which classifies again.
+
+Reusing the streaming router looks tidy; it asks the classifier twice per question, and the two
+answers need not agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from operator import itemgetter
+from typing import Literal
+
+from fastapi import FastAPI
+from langchain_core.language_models import BaseChatModel
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import RunnableLambda
+from pydantic import BaseModel, Field
+from sse_starlette import EventSourceResponse, JSONServerSentEvent
+
+PROMPTS = {
+    "math": ChatPromptTemplate.from_template("You are a mathematician. Solve it step by step.\nProblem: {input}"),
+    "code": ChatPromptTemplate.from_template("You are a senior programmer. Write clean code with comments.\nRequest: {input}"),
+    "general": ChatPromptTemplate.from_template("You are a helpful assistant. Answer clearly.\nQuestion: {input}"),
+}
+CLASSIFY_PROMPT = ChatPromptTemplate.from_template("Classify this question: {input}")
+
+
+class Route(BaseModel):
+    category: Literal["math", "code", "general"] = Field(description="Category of the question")
+
+
+def build_router(classifier: BaseChatModel, model: BaseChatModel):
+    classify_chain = CLASSIFY_PROMPT | classifier.with_structured_output(Route)
+
+    def route_question(data: dict):
+        return PROMPTS[data["route"].category] | model | StrOutputParser()
+
+    return {"route": classify_chain, "input": itemgetter("input")} | RunnableLambda(route_question)
+
+
+async def route_events(classifier: BaseChatModel, model: BaseChatModel, question: str) -> AsyncIterator[JSONServerSentEvent]:
+    route = await (CLASSIFY_PROMPT | classifier.with_structured_output(Route)).ainvoke({"input": question})
+    yield JSONServerSentEvent({"route": route.category}, event="route")
+    tokens = 0
+    async for text in build_router(classifier, model).astream({"input": question}):
+        if text:
+            tokens += 1
+            yield JSONServerSentEvent({"text": text}, event="token")
+    yield JSONServerSentEvent({"tokens": tokens}, event="done")
+
+
+def create_app(classifier: BaseChatModel, model: BaseChatModel) -> FastAPI:
+    """``GET /ask?question=...`` streams the route, then the answer, as Server-Sent Events."""
+    app = FastAPI()
+
+    @app.get("/ask")
+    async def ask(question: str) -> EventSourceResponse:
+        return EventSourceResponse(route_events(classifier, model, question))
+
+    return app
