@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import string
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack
+from contextlib import AsyncExitStack, aclosing
 from typing import Any
 
 import httpx
@@ -20,14 +20,15 @@ import pytest
 from langchain_core.messages import BaseMessage
 from pydantic import PrivateAttr
 
+import coursekit.testing.http
 from coursekit.i18n import LANGUAGES, t
 from coursekit.replies import tokenize
 from coursekit.server import BackgroundServer, ServerConfigError, ServerSettings, create_app, uvicorn_options
 from coursekit.server import route as routed_chat
 from coursekit.server.page import ROUTE_SCRIPT_MESSAGES, ROUTE_TEXTS
 from coursekit.server.settings import ROUTE_TIMEOUT_ENV
-from coursekit.testing import CHUNK_LAYOUTS, PacedProbe, ProbeModel, Served, SSEReply, assert_partial_text_kept
-from coursekit.testing.http import READ_TIMEOUT_SECONDS, ErrorRecorder
+from coursekit.testing import CHUNK_LAYOUTS, Observer, PacedProbe, ProbeModel, Served, SSEReply, assert_partial_text_kept
+from coursekit.testing.http import READ_TIMEOUT_SECONDS, ErrorRecorder, wait_until
 
 ANSWER = "The route is known first, and then the routed answer flows in, token by token."
 LONG_ANSWER = " ".join(f"word{n}" for n in range(300))
@@ -59,6 +60,31 @@ class PromptProbe(ProbeModel):
     async def _agenerate(self, messages, *args, **kwargs):  # type: ignore[no-untyped-def]
         self._prompts.append(messages)
         return await super()._agenerate(messages, *args, **kwargs)
+
+
+class RouteFirstProbe(PacedProbe):
+    """A :class:`PacedProbe` that writes nothing until its reader holds an event: the route, if it comes first.
+
+    A server that held the route back until the answer's first token would leave it waiting
+    :data:`~coursekit.testing.http.PATIENCE_SECONDS`, then ``route_late`` says so.
+    """
+
+    route_late: bool = False
+    _first_reader: Observer | None = PrivateAttr(default=None)
+
+    def follow(self, reader: Observer) -> None:
+        super().follow(reader)
+        self._first_reader = self._first_reader or reader
+
+    def _astream(self, messages, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return self._after_the_route(super()._astream(messages, *args, **kwargs))
+
+    async def _after_the_route(self, chunks: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async with aclosing(chunks):  # type: ignore[type-var]
+            reader = self._first_reader
+            self.route_late = not await wait_until(lambda: reader is None or bool(reader.updates), coursekit.testing.http.PATIENCE_SECONDS)
+            async for chunk in chunks:
+                yield chunk
 
 
 @dataclasses.dataclass
@@ -121,33 +147,34 @@ async def test_the_classifier_picks_the_route_and_that_route_answers(route_api, 
 
 
 @pytest.mark.parametrize("layout", CHUNK_LAYOUTS)
-async def test_the_route_arrives_before_the_answer_is_written_and_the_answer_streams(route_api, layout):
-    probe = PacedProbe(responses=[ANSWER], chunk_layout=layout)
+async def test_the_route_reaches_the_client_before_the_answer_writes_and_the_answer_streams(route_api, layout):
+    probe = RouteFirstProbe(responses=[ANSWER], chunk_layout=layout)
     api = await route_api(probe, classifier=ProbeModel(token_delay=0.0))
     reply = await api.ask("What is 25 * 17?", lockstep=probe)
 
     check_answered(reply, ANSWER)
     assert reply.payloads("route") == [{"category": "math", "fallback": False, "reason": None}]
+    assert not probe.route_late, "the route was held back until the answer's first token"
+    route = reply.received.updates[0]
+    assert route.seq < probe.record.started.seq, "the client had the route before the answer's model was even called"
+    # Then the probe writes text chunk n+1 only once the client holds n events, the route among them.
     assert not probe.gave_up, "the model had to stop waiting for the client: events were held back"
-    # The probe writes text chunk n+1 only once the client holds n events, the route among them.
-    texts = [chunk for chunk in probe.record.chunks if chunk.text]
-    route, first_token = reply.received.updates[0], reply.received.updates[1]
-    assert route.seq < texts[1].seq, "the route reached the client while the answer had barely begun"
+    first_token = reply.received.updates[1]
     assert first_token.seq < probe.record.done.seq, "the first token reached the client before the answer was complete"
     assert probe.record.outcome == "completed"
 
 
 @pytest.mark.parametrize(
-    ("classifier", "reason"),
+    ("classifier", "reason", "outcome"),
     [
-        (ProbeModel(rate_limited=True), "error"),
-        (ProbeModel(rules={".": {"category": "poetry"}}), "invalid_label"),
-        (ProbeModel(json_fault="prose"), "invalid_label"),
-        (ProbeModel(json_fault="mismatch"), "invalid_label"),
+        (ProbeModel(rate_limited=True), "error", "failed"),
+        (ProbeModel(rules={".": {"category": "poetry"}}), "invalid_label", "completed"),
+        (ProbeModel(json_fault="prose"), "invalid_label", "completed"),
+        (ProbeModel(json_fault="mismatch"), "invalid_label", "completed"),
     ],
     ids=["rate-limited", "not-a-route", "no-object", "wrong-object"],
 )
-async def test_a_classifier_that_fails_falls_back_to_general_and_says_so(route_api, classifier, reason):
+async def test_a_classifier_that_fails_falls_back_to_general_and_says_so(route_api, classifier, reason, outcome):
     answer = PromptProbe(responses=[ANSWER], token_delay=0.0)
     api = await route_api(answer, classifier=classifier)
     reply = await api.ask("What is 25 * 17?")
@@ -155,7 +182,7 @@ async def test_a_classifier_that_fails_falls_back_to_general_and_says_so(route_a
     check_answered(reply, ANSWER)
     assert reply.payloads("route") == [{"category": "general", "fallback": True, "reason": reason}]
     assert answer.system_prompts == [routed_chat.ROUTE_PROMPTS["general"]]
-    assert classifier.record.outcome in {"completed", "failed"}
+    assert classifier.record.outcome == outcome, "the classifier was asked once, and its answer (or failure) read"
 
 
 async def test_a_classifier_that_outlasts_its_budget_is_cancelled_and_general_answers(route_api):
