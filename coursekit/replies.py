@@ -21,12 +21,13 @@ import json
 import re
 import zlib
 from collections.abc import Iterator
+from fractions import Fraction
 from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, ToolMessage
 from langchain_core.utils.json import parse_partial_json
 
-from coursekit.routing import classify
+from coursekit.routing import EXPRESSION_FIELDS, arithmetic_expression, asks_for_code, classify, is_calculator
 
 _TOKEN = re.compile(r"\s*\w+|\s*```|\s*[^\w\s]|\s+$")
 
@@ -113,6 +114,76 @@ SUMMARY_TEXT = {
     "pt": ("Uma nota curta e estruturada sobre {topic}.", "Chega aos pedaços.", "Cada pedaço é pequeno.", "Valide tudo no final."),
     "id": ("Catatan singkat yang terstruktur tentang {topic}.", "Datang sepotong-sepotong.", "Setiap potongan kecil.", "Validasi di akhir."),
 }
+
+#: The words around a sum worked step by step (:func:`worked_sum`).
+SUM_TEXT = {
+    "en": ("Let's work it out step by step.", "Step {n}: {line}", "So {expression} = {result}."),
+    "pt": ("Vamos resolver passo a passo.", "Passo {n}: {line}", "Então {expression} = {result}."),
+    "id": ("Mari kita kerjakan langkah demi langkah.", "Langkah {n}: {line}", "Jadi {expression} = {result}."),
+}
+#: The words around the code a code request gets (:func:`code_answer`).
+CODE_TEXT = {
+    "en": (
+        "Here is a Python function that does it, with comments:",
+        "The last lines show a call and what it prints; change the input to try your own.",
+    ),
+    "pt": (
+        "Aqui está uma função em Python que faz isso, com comentários:",
+        "As últimas linhas mostram uma chamada e o que ela imprime; troque a entrada para testar a sua.",
+    ),
+    "id": (
+        "Ini fungsi Python yang melakukannya, lengkap dengan komentar:",
+        "Baris terakhir menunjukkan satu pemanggilan dan hasil cetaknya; ganti masukannya untuk mencoba milikmu.",
+    ),
+}
+#: Functions the fake writes when asked: the words that ask for one, and its code.
+CODE_RECIPES: tuple[tuple[frozenset[str], str], ...] = (
+    (
+        frozenset({"palindrome"}),
+        'def is_palindrome(text: str) -> bool:\n    """Whether text reads the same backwards, ignoring case and spaces."""\n'
+        '    # Keep only letters and digits, in lower case\n    cleaned = [char.lower() for char in text if char.isalnum()]\n'
+        '    # A palindrome equals its own reverse\n    return cleaned == cleaned[::-1]\n\n\n'
+        'print(is_palindrome("Never odd or even"))  # True',
+    ),
+    (
+        frozenset({"reverse", "reverses", "reversed", "balik", "membalik", "inverter", "inverta", "inverte"}),
+        'def reverse_string(text: str) -> str:\n    """Return text with its characters in reverse order."""\n'
+        "    # A slice with step -1 walks the string from the end to the start\n    return text[::-1]\n\n\n"
+        'print(reverse_string("hello"))  # olleh',
+    ),
+    (
+        frozenset({"factorial", "faktorial", "fatorial"}),
+        'def factorial(n: int) -> int:\n    """Return n! = 1 * 2 * ... * n."""\n    if n < 0:\n'
+        '        raise ValueError("factorial is not defined for negative numbers")\n    result = 1\n'
+        "    # Multiply every number from 2 up to n\n    for number in range(2, n + 1):\n        result *= number\n"
+        "    return result\n\n\nprint(factorial(5))  # 120",
+    ),
+    (
+        frozenset({"fibonacci"}),
+        'def fibonacci(count: int) -> list[int]:\n    """Return the first count Fibonacci numbers."""\n'
+        "    numbers = []\n    current, following = 0, 1\n    for _ in range(count):\n        numbers.append(current)\n"
+        "        # Each number is the sum of the two before it\n        current, following = following, current + following\n"
+        "    return numbers\n\n\nprint(fibonacci(8))  # [0, 1, 1, 2, 3, 5, 8, 13]",
+    ),
+    (
+        frozenset({"prime", "primes", "prima", "primo"}),
+        'def is_prime(n: int) -> bool:\n    """Whether n is a prime number."""\n    if n < 2:\n        return False\n'
+        "    # A divisor larger than the square root would pair with one smaller than it\n"
+        "    divisor = 2\n    while divisor * divisor <= n:\n        if n % divisor == 0:\n            return False\n"
+        "        divisor += 1\n    return True\n\n\nprint(is_prime(17))  # True",
+    ),
+    (
+        frozenset({"vowel", "vowels", "vokal", "vogal", "vogais"}),
+        'def count_vowels(text: str) -> int:\n    """Count the vowels in text."""\n'
+        '    # Compare in lower case so that "A" counts like "a"\n    return sum(char in "aeiou" for char in text.lower())\n\n\n'
+        'print(count_vowels("Streaming"))  # 2',
+    ),
+)
+#: The code for any other request: a function named after it that the student completes.
+CODE_SKELETON = (
+    'def {name}(value):\n    """{request}"""\n    # Write the steps here; this version hands back its input\n'
+    "    result = value\n    return result\n\n\nprint({name}(42))  # 42"
+)
 
 #: What a chatty model says before the JSON it was asked for (``json_fault="prose"``).
 JSON_INTRO = {
@@ -244,8 +315,114 @@ def default_text(messages: list[BaseMessage]) -> str:
         schema = embedded_schema(conversation)
         value = example_for_schema(schema, question) if schema else topic_summary(question)
         return json.dumps(value, ensure_ascii=False, indent=2)
+    expression = arithmetic_expression(question)
+    worked = worked_sum(expression, language) if expression else None
+    if worked:
+        return worked
+    if asks_for_code(question):
+        return code_answer(question, language)
     options = PROSE[language]
     return options[zlib.crc32(question.encode()) % len(options)]
+
+
+def worked_sum(expression: str, language: str = "en") -> str | None:
+    """The sum worked step by step, computed: ``"25 * 17"`` splits 17 into 10 + 7 (250 + 175 = 425).
+
+    A product of two whole numbers splits its larger-than-ten factor into tens and units; any
+    other expression is reduced one operation at a time, ``*`` and ``/`` before ``+`` and ``-``.
+    ``None`` when it cannot be computed (a division by zero).
+    """
+    numbers = [Fraction(n) for n in re.findall(r"\d+(?:\.\d+)?", expression)]
+    operators = [{"×": "*", "x": "*", "÷": "/"}.get(op, op) for op in re.findall(r"[-+*/×÷x]", expression)]
+    shown = _shown_expression(numbers, operators)
+    lines = _split_product(numbers, operators) or _reductions(numbers, operators)
+    if lines is None:
+        return None
+    intro, step, outro = SUM_TEXT[language]
+    steps = [step.format(n=n, line=line) for n, line in enumerate(lines, 1)]
+    return "\n".join([intro, "", *steps, "", outro.format(expression=shown, result=_number(_evaluate(numbers, operators)))])
+
+
+def _split_product(numbers: list[Fraction], operators: list[str]) -> list[str] | None:
+    if operators != ["*"] or any(n.denominator != 1 for n in numbers):
+        return None
+    left, right = (int(n) for n in numbers)
+    if right < 10 and left >= 10:  # split the factor that has tens and units
+        left, right, swapped = right, left, True
+    else:
+        swapped = False
+    tens, units = right - right % 10, right % 10
+    if right < 10 or units == 0:
+        return None
+
+    def product(a: int, b: int) -> str:
+        return f"{b} * {a}" if swapped else f"{a} * {b}"
+
+    return [
+        f"{product(left, right)} = {product(left, tens)} + {product(left, units)}",
+        f"{product(left, tens)} = {left * tens}",
+        f"{product(left, units)} = {left * units}",
+        f"{left * tens} + {left * units} = {left * right}",
+    ]
+
+
+def _reductions(numbers: list[Fraction], operators: list[str]) -> list[str] | None:
+    numbers, operators, lines = list(numbers), list(operators), []
+    while operators:
+        at = next((i for i, op in enumerate(operators) if op in "*/"), 0)
+        left, op, right = numbers[at], operators[at], numbers[at + 1]
+        if op == "/" and right == 0:
+            return None
+        value = {"+": left + right, "-": left - right, "*": left * right, "/": left / right}[op]
+        lines.append(f"{_number(left)} {op} {_number(right)} = {_number(value)}")
+        numbers[at : at + 2], operators[at : at + 1] = [value], []
+    return lines
+
+
+def _evaluate(numbers: list[Fraction], operators: list[str]) -> Fraction:
+    numbers, operators = list(numbers), list(operators)
+    while operators:
+        at = next((i for i, op in enumerate(operators) if op in "*/"), 0)
+        left, op, right = numbers[at], operators[at], numbers[at + 1]
+        numbers[at : at + 2] = [{"+": left + right, "-": left - right, "*": left * right, "/": left / right}[op]]
+        del operators[at]
+    return numbers[0]
+
+
+def _shown_expression(numbers: list[Fraction], operators: list[str]) -> str:
+    parts = [_number(numbers[0])]
+    for op, number in zip(operators, numbers[1:]):
+        parts += [op, _number(number)]
+    return " ".join(parts)
+
+
+def _number(value: Fraction) -> str:
+    """A whole number as it is; a fraction as a decimal of at most six places."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    return f"{float(value):.6f}".rstrip("0").rstrip(".")
+
+
+def code_answer(question: str, language: str = "en") -> str:
+    """A code request's answer: a sentence, a fenced ```python block that runs, and a sentence.
+
+    A few common tasks (reversing a string, a palindrome, factorial, Fibonacci, primes, vowels)
+    get a working function; any other request a function named after it, to complete.
+    """
+    words = set(re.findall(r"\w+", question.lower()))
+    code = next((recipe for triggers, recipe in CODE_RECIPES if triggers & words), None)
+    if code is None:
+        code = CODE_SKELETON.format(name=_function_name(question), request=question.strip().rstrip(".?!").replace('"', "'"))
+    intro, outro = CODE_TEXT[language]
+    return f"{intro}\n\n```python\n{code}\n```\n\n{outro}"
+
+
+def _function_name(question: str) -> str:
+    """A snake_case name from what the request asks for: the words after "to" or "that"."""
+    words = re.findall(r"[a-z]+", question.lower())
+    after = next((i + 1 for i, word in enumerate(words) if word in ("to", "that", "which", "untuk", "para", "que")), None)
+    chosen = [w for w in (words[after:] if after is not None else words[-3:]) if w not in ("a", "an", "the", "of", "me")][:3]
+    return "_".join(chosen) or "solve"
 
 
 def trailing_tool_results(messages: list[BaseMessage]) -> list[str]:
@@ -332,9 +509,11 @@ def _wrong_type(value: Any) -> Any:
 
 
 def mentioned_tool(functions: list[dict[str, Any]], question: str) -> dict[str, Any] | None:
-    """The first tool the question is about: it names the tool, or a distinctive word of its name.
+    """The first tool the question is about: it names the tool, or a distinctive word of its name;
+    else, when the question holds a sum, the first calculator (:func:`coursekit.routing.is_calculator`).
 
-    ``get_weather`` answers "What is the weather in Recife?", as a real model would pick it.
+    ``get_weather`` answers "What is the weather in Recife?", and ``calculator`` "What is 25 * 17?",
+    as a real model would pick them.
     """
     words = set(re.findall(r"\w+", question.lower()))
     for function in functions:
@@ -343,6 +522,9 @@ def mentioned_tool(functions: list[dict[str, Any]], question: str) -> dict[str, 
         distinctive = {p.lower() for p in parts if len(p) >= 4} - GENERIC_TOOL_WORDS
         if name.lower() in words or distinctive & words:
             return function
+    expression = arithmetic_expression(question)
+    if expression:
+        return next((f for f in functions if is_calculator(f, expression)), None)
     return None
 
 
@@ -350,7 +532,8 @@ def example_for_schema(schema: dict[str, Any], question: str = "") -> Any:
     """A value valid for ``schema``, filled from the question where it can be.
 
     Numbers in the question fill the numeric fields in order and quoted names fill the string
-    fields, when they fit the field's bounds; an enum's choice is the label a router's classifier
+    fields, when they fit the field's bounds; a field named like ``expression`` gets the sum the
+    question holds (``"25 * 17"``); an enum's choice is the label a router's classifier
     would pick (:func:`pick_choice`).
     """
     return _Example(schema.get("$defs", schema.get("definitions", {})), question).value(schema, "value")
@@ -414,6 +597,9 @@ class _Example:
         mentioned = next(self.quoted, None)
         if mentioned is not None:
             return mentioned
+        expression = arithmetic_expression(self.question) if name.lower() in EXPRESSION_FIELDS else None
+        if expression:
+            return expression
         if isinstance(schema.get("default"), str):
             return schema["default"]
         return f"example {name.replace('_', ' ')}"

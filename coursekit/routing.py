@@ -15,6 +15,7 @@ label that fits; :func:`classify` does the same with a deterministic score per l
    the question uses, and 3 when the question holds an arithmetic expression (``25 * 17``) and
    the group is the math one.
 
+An enum of operations (``add``, ``multiply``...) gets 3 for the operator of the expression.
 The best score wins, the first label among equals. When nothing scores, a catch-all label
 (:data:`FALLBACK_LABELS`: ``general``, ``other``, ``default``...) wins if the enum has one, else
 the first label, as before. The format instructions a parser adds to the prompt (its example
@@ -64,8 +65,29 @@ VOCABULARY: dict[str, tuple[frozenset[str], frozenset[str]]] = {
 #: Labels that mean "anything else": they win when no label scores.
 FALLBACK_LABELS = frozenset("general other others default misc miscellaneous chat chitchat unknown none fallback umum geral".split())
 
-#: An arithmetic expression: two numbers with an operator between them.
-ARITHMETIC = re.compile(r"\d\s*(?:[-+*/×÷^x]|\*\*)\s*\(?\s*-?\d")
+#: An arithmetic expression: numbers with an operator between each two. ``*``, ``+``, ``×`` and
+#: ``÷`` may touch the numbers (``25*17``); ``-``, ``/`` and ``x`` need a space on both sides, so
+#: that dates (``2024-01-15``, ``03/12``), ranges and sizes (``1920x1080``) are not sums.
+ARITHMETIC = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:(?:\s*[*+×÷]\s*|\s+[-/x]\s+)\d+(?:\.\d+)?(?![\w.]))+")
+
+#: What an operator of an arithmetic expression is called, for enums such as ``operation: add | multiply``.
+OPERATOR_NAMES: dict[str, frozenset[str]] = {
+    "+": frozenset("add addition plus sum".split()),
+    "-": frozenset("subtract subtraction minus sub difference".split()),
+    "*": frozenset("multiply multiplication times mul product".split()),
+    "/": frozenset("divide division div quotient".split()),
+}
+_OPERATORS = {"+": "+", "-": "-", "*": "*", "×": "*", "x": "*", "/": "/", "÷": "/"}
+
+#: Words that show a request for code: something to write, and something that is code.
+CODE_REQUEST_VERBS = frozenset(
+    "write create implement make build generate show give fix refactor tulis tuliskan buat buatkan "
+    "escreva crie implemente mostre faça faca".split()
+)
+CODE_WORDS = frozenset(
+    "python javascript typescript java rust golang sql html css bash shell function functions method class code "
+    "script program regex snippet fungsi kode função funcao código codigo".split()
+)
 
 #: Words a description uses around labels that say nothing about any one of them.
 _FILLER = frozenset(
@@ -90,7 +112,9 @@ def classify(choices: list[Any], question: str, description: str = "") -> Any:
     if labels and len(named) == len(labels):  # "math, code or general?": the labels are no clue
         words -= {_stem(label.lower()) for label in labels}
     segments = _segments(description, labels)
-    arithmetic = bool(ARITHMETIC.search(text))
+    expression = arithmetic_expression(text)
+    arithmetic = expression is not None
+    operators = {_OPERATORS[op] for op in re.findall(r"[-+*/×÷x]", expression or "")}
     best, best_score = None, 0
     for label in labels:
         score = 3 if label in named and len(named) < len(labels) else 0  # naming every label is no clue
@@ -99,12 +123,47 @@ def classify(choices: list[Any], question: str, description: str = "") -> Any:
             score += len({_stem(word) for word in vocabulary} & words)
             if arithmetic and names is VOCABULARY["math"][0]:
                 score += 3
+        if any(label.lower() in OPERATOR_NAMES[op] for op in operators):
+            score += 3
         if score > best_score:
             best, best_score = label, score
     if best is not None:
         return best
     fallback = next((label for label in labels if label.lower() in FALLBACK_LABELS), None)
     return fallback if fallback is not None else choices[0]
+
+
+def arithmetic_expression(text: str) -> str | None:
+    """The first arithmetic expression in ``text`` (``"25 * 17"``), if there is one."""
+    found = ARITHMETIC.search(text)
+    return found.group() if found else None
+
+
+#: String fields a calculator tool takes its sum in: they get the question's expression.
+EXPRESSION_FIELDS = frozenset("expression expr formula equation calculation problem math_expression arithmetic".split())
+
+
+def is_calculator(function: dict[str, Any], expression: str) -> bool:
+    """Whether a tool (OpenAI's ``{"name", "description", "parameters"}``) computes ``expression``:
+    its name or description uses the math vocabulary (``calculator``, ``multiply``...), or names
+    the expression's operator (``multiply`` for ``*``)."""
+    text = f"{function.get('name', '')} {function.get('description', '')}"
+    words = {_stem(word) for word in _WORD.findall(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", text).lower())}
+    names, vocabulary = VOCABULARY["math"]
+    math_words = {_stem(word) for word in names | vocabulary | {"evaluate", "evaluates", "arithmetic"}}
+    operators = {_OPERATORS[op] for op in re.findall(r"[-+*/×÷x]", expression)}
+    operator_words = {_stem(word) for op in operators for word in OPERATOR_NAMES[op]}
+    return bool(words & (math_words | operator_words))
+
+
+def asks_for_code(text: str) -> bool:
+    """Whether ``text`` asks for code: a verb such as *write*, then within six words one such as
+    *Python* or *function* ("Write a Python function...", "Tulis kode..."); prose that merely
+    uses the words ("your code decides whether to show each chunk") does not."""
+    words = _WORD.findall(_FORMAT_INSTRUCTIONS.sub(" ", text).lower())
+    return any(
+        word in CODE_REQUEST_VERBS and CODE_WORDS.intersection(words[at + 1 : at + 7]) for at, word in enumerate(words)
+    )
 
 
 def _names(text: str, label: str) -> bool:
