@@ -1,8 +1,8 @@
 """``report.html``: one self-contained page about the class, for an instructor to look at.
 
 A histogram of scores, the pass rate of each exercise, each exercise's most common failure
-messages with their counts (hidden tests marked), the slowest submissions and the submissions
-that could not be graded. Charts are inline SVG drawn here, styles inline: the page needs no
+messages with their counts (hidden tests marked), the slowest submissions, the submissions
+that could not be graded, and the pairs of near-identical code per exercise (a pointer, no score). Charts are inline SVG drawn here, styles inline: the page needs no
 network and no script, and opens from a file. The page is a Jinja2 template with autoescaping on,
 so nothing a student wrote (a test output, a message) can become markup.
 """
@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 
+from coursekit.grade_class import similarity as similar
 from coursekit.grade_class.gradebook import Row, as_points, xml_safe
 from coursekit.i18n import t
 
@@ -23,6 +24,8 @@ TEMPLATE = "report.html"
 BINS = 10
 TOP_FAILURES = 5
 TOP_SLOWEST = 10
+#: Pairs of similar code shown per exercise, closest first (similarity.csv has them all).
+TOP_PAIRS = 20
 MESSAGE_CHARS = 200
 
 
@@ -87,7 +90,25 @@ def exercise_summaries(rows: Sequence[Row], names: Sequence[str]) -> list[Exerci
     return summaries
 
 
-def html_text(rows: Sequence[Row], names: Sequence[str], lang: str, title: str) -> str:
+def similarity_view(similarity: similar.Similarity | None, names: Sequence[str], lang: str) -> dict[str, object]:
+    """What the page's similarity section shows: the flagged pairs per exercise, or why there are none."""
+    if similarity is None:
+        reason = similar.text("stopped", lang)
+    else:
+        reason = similarity.error
+    groups = [(name, similarity.of(name)) for name in names] if similarity is not None and reason is None else []
+    return {
+        "intro": similar.text("intro", lang, threshold=round(similar.THRESHOLD * 100)),
+        "not_compared": similar.text("not_compared", lang, reason=reason) if reason else None,
+        "groups": [(name, pairs[:TOP_PAIRS], len(pairs) - len(pairs[:TOP_PAIRS])) for name, pairs in groups if pairs],
+        "left_out": sorted(similarity.left_out) if similarity is not None else [],
+        "text": lambda key, **values: similar.text(key, lang, **values),
+        "kilobytes": similar.MAX_SOURCE_BYTES // 1000,
+    }
+
+
+def html_text(rows: Sequence[Row], names: Sequence[str], lang: str, title: str,
+              similarity: similar.Similarity | None = None) -> str:
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                                      autoescape=True, undefined=jinja2.StrictUndefined)
     environment.filters["xml_safe"] = xml_safe
@@ -98,5 +119,5 @@ def html_text(rows: Sequence[Row], names: Sequence[str], lang: str, title: str) 
         lang=lang, title=title, rows=rows, bars=histogram(rows), exercises=exercise_summaries(rows, names),
         slowest=slowest, errors=errors, median=as_points(scores[len(scores) // 2]) if scores else 0,
         max_score=max((int(row.report.get("max_score") or 0) for row in rows), default=0),
-        text=lambda key, **values: t(f"cli.{key}", lang, **values),
+        text=lambda key, **values: t(f"cli.{key}", lang, **values), similar=similarity_view(similarity, names, lang),
     )

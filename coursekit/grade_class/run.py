@@ -9,6 +9,10 @@ their own (:mod:`~coursekit.grade_class.pool`, :mod:`~coursekit.grade_class.work
 ``junit.xml`` and ``report.html`` from every ``results.json`` there is
 (:mod:`~coursekit.grade_class.gradebook`, :mod:`~coursekit.grade_class.html_report`).
 
+Each student's code is read before anyone is graded and compared while they are graded; once every
+student is graded, the pairs of near-identical code per exercise go to ``similarity.csv``, ``similarity.json`` and the page
+(:mod:`~coursekit.grade_class.similarity`): a pointer for the instructor, never part of a score.
+
 With ``resume``, a student whose ``results.json`` is already there is not graded again.
 """
 
@@ -22,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from coursekit.grade_class import overlay
+from coursekit.grade_class import similarity as similar
 from coursekit.grade_class.atomic import sweep, write_atomic
 from coursekit.grade_class.gradebook import Row, csv_text, junit_text
 from coursekit.grade_class.html_report import html_text
@@ -36,7 +41,7 @@ from coursekit.manifest import Course, Exercise, localized
 CSV_NAME = "grades.csv"
 JUNIT_NAME = "junit.xml"
 HTML_NAME = "report.html"
-REPORT_FILES = (CSV_NAME, JUNIT_NAME, HTML_NAME)
+REPORT_FILES = (CSV_NAME, JUNIT_NAME, HTML_NAME, similar.CSV_NAME, similar.JSON_NAME)
 #: A worker's own start (an interpreter, the grader's imports), beyond its exercises' allowances.
 WORKER_ALLOWANCE = 60.0
 
@@ -124,32 +129,48 @@ def grade_class(course: Course, options: ClassOptions, events: ClassEvents | Non
             lang = options.lang
             record(job.student, mark_visibility(outcome.report, lambda name, test: root.visibility(name, test, lang)))
 
+        sources = similar.Sources()
+        for exercise in exercises:
+            sources.add_template(exercise.name, exercise.template)
+        similarity: similar.Similarity | None = None
+        comparison: similar.Comparison | None = None
         try:
-            pending = [submission for submission in submissions
-                       if not (options.resume and read_report(out / submission.student / RESULTS_NAME) is not None)]
-            summary.skipped = len(submissions) - len(pending)
-            summary.to_grade = len(pending)
+            finished = {submission.student for submission in submissions
+                        if options.resume and read_report(out / submission.student / RESULTS_NAME) is not None}
+            summary.skipped = len(finished)
+            summary.to_grade = len(submissions) - len(finished)
             events.planned(summary)
             jobs: list[Job] = []
-            for submission in pending:
+            for submission in submissions:
+                # A student graded before (--resume) is unpacked too: their code is compared with the class's.
+                pending = submission.student not in finished
                 try:
                     if submission.problem is not None:
                         raise submission.problem
                     target = prepare(submission, workspace, [day.slug for day in course.days])
                 except Problem as error:
-                    problem(submission.student, error.kind, **error.values)
+                    if pending:
+                        problem(submission.student, error.kind, **error.values)
                     continue
-                jobs.append(Job(str(root.course.root), submission.student, str(target), [e.name for e in exercises],
-                                options.lang, sandbox, commit, os.getpid()))
+                for exercise in exercises:
+                    sources.add(exercise.name, submission.student, exercise.file_in(target))
+                if pending:
+                    jobs.append(Job(str(root.course.root), submission.student, str(target), [e.name for e in exercises],
+                                    options.lang, sandbox, commit, os.getpid()))
+            comparison = similar.Comparison(sources, Path(work) / "similarity")  # works beside the graders
             deadline = _deadline([root.course.exercise(exercise.name) for exercise in exercises])
             run_workers(jobs, parallel=options.jobs, deadline=lambda job: deadline, on_done=done,
                         launch=lambda job: launch(job, root.course),
                         parse=lambda job, output, code, last_words: report_of(job, root.course, output, code, last_words))
+            similarity = comparison.result()
         except KeyboardInterrupt:
             summary.interrupted = True
             raise
         finally:
-            summary.files = write_class_reports(course, out, students, [exercise.name for exercise in exercises], options.lang)
+            if comparison is not None:
+                comparison.stop()
+            summary.files = write_class_reports(course, out, students, [exercise.name for exercise in exercises], options.lang,
+                                                similarity)
     return summary
 
 
@@ -163,11 +184,16 @@ def class_rows(out: Path, students: list[str]) -> list[Row]:
     return rows
 
 
-def write_class_reports(course: Course, out: Path, students: list[str], names: list[str], lang: str) -> list[Path]:
-    """``grades.csv``, ``junit.xml`` and ``report.html`` of every finished student, each written atomically."""
+def write_class_reports(course: Course, out: Path, students: list[str], names: list[str], lang: str,
+                        similarity: similar.Similarity | None = None) -> list[Path]:
+    """``grades.csv``, ``junit.xml`` and ``report.html`` of every finished student, each written atomically,
+    and ``similarity.csv`` and ``similarity.json`` when the class's code was compared (a run that finished)."""
     rows = class_rows(out, students)
     title = localized(course.title, lang)
-    texts = {CSV_NAME: csv_text(rows, names), JUNIT_NAME: junit_text(rows), HTML_NAME: html_text(rows, names, lang, title)}
+    texts = {CSV_NAME: csv_text(rows, names), JUNIT_NAME: junit_text(rows),
+             HTML_NAME: html_text(rows, names, lang, title, similarity)}
+    if similarity is not None:
+        texts |= {similar.CSV_NAME: similar.csv_text(similarity), similar.JSON_NAME: similar.json_text(similarity)}
     for name, text in texts.items():
         write_atomic(out / name, text)
     return [out / name for name in texts]

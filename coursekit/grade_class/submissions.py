@@ -32,7 +32,7 @@ MAX_DEPTH = 3
 IGNORED_PARTS = ("__MACOSX", ".DS_Store", "__pycache__")
 _CHUNK = 1024 * 1024
 #: Names a student folder in the report folder cannot take: the class's own files.
-RESERVED = ("grades.csv", "junit.xml", "report.html")
+RESERVED = ("grades.csv", "junit.xml", "report.html", "similarity.csv", "similarity.json")
 
 
 class Problem(Exception):
