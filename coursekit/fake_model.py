@@ -198,6 +198,7 @@ class FakeStreamingChatModel(BaseChatModel):
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         params = super()._get_ls_params(stop=stop or self.stop, **kwargs)
         params["ls_provider"] = "fake"
+        params.setdefault("ls_temperature", self.temperature)  # both real clients report it, None included
         return params
 
     def bind_tools(
