@@ -148,9 +148,11 @@ def chat_maritaca(url: str) -> ChatMaritaca:
 
 
 @each_question
-@pytest.mark.parametrize("method", ["function_calling", "json_schema"])
-def test_chatopenai_over_the_stub_routes_the_same(stub_url: str, question: str, expected: str, method: str) -> None:
-    chain = CLASSIFY | chat_openai(stub_url).with_structured_output(Route, method=method)
+@pytest.mark.parametrize("method", [None, "function_calling", "json_schema"], ids=["default", "function_calling", "json_schema"])
+def test_chatopenai_over_the_stub_routes_the_same(stub_url: str, question: str, expected: str, method: str | None) -> None:
+    """None: the seed's call, unmodified (ChatOpenAI's default method is json_schema)."""
+    model = chat_openai(stub_url)
+    chain = CLASSIFY | (model.with_structured_output(Route) if method is None else model.with_structured_output(Route, method=method))
     assert chain.invoke({"input": question}).category == expected
     assert [category(part) for part in chain.stream({"input": question})][-1] == expected
 
