@@ -62,11 +62,11 @@ async def main() -> None:
     }
     for label, model in models.items():
         budget = 0.5 if label == "no answer in time" else BUDGET  # a short budget, so that the run stays short
-        calls = Calls()
+        calls, before = Calls(), asyncio.all_tasks()
         start = time.perf_counter()
         route = await robust_classifier(model, budget).ainvoke({"input": "What is 25 * 17?"}, {"callbacks": [calls]})
         took = time.perf_counter() - start
-        still_running = len(asyncio.all_tasks()) - 1  # every task but main()
+        still_running = len(asyncio.all_tasks() - before)  # tasks the classification started and left behind
         print(f"{label:<24} {route}")
         print(f"{'':<24} after {took:.1f} s of {budget:g}; model calls: {calls.started} started, {calls.ended} ended, {calls.failed} failed; tasks left running: {still_running}")
 
