@@ -10,14 +10,14 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import pytest
+from day6_kit import run_virtual
+
 from coursekit.testing.http import (  # noqa: F401  (fixtures used by this day's tests)
     paced,
     serve,
     sse_messages,
     switchboard,
 )
-
-from day6_kit import run_virtual
 
 T = TypeVar("T")
 

@@ -23,11 +23,12 @@ import selectors
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
-from coursekit.fake_model import whole_reply
-from coursekit.testing import ProbeModel
 from langchain_core.language_models.chat_models import generate_from_stream
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatResult
+
+from coursekit.fake_model import whole_reply
+from coursekit.testing import ProbeModel
 
 T = TypeVar("T")
 

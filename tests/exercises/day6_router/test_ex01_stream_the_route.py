@@ -9,10 +9,10 @@ each piece must reach the reader before the model writes the next one.
 from __future__ import annotations
 
 import pytest
+from day6_kit import ANSWERS, QUESTIONS, router_model
+
 from coursekit.i18n import t
 from coursekit.testing import CHUNK_LAYOUTS, Received, assert_incremental
-
-from day6_kit import ANSWERS, QUESTIONS, router_model
 
 
 def text_pieces(pieces: list) -> list[str]:
