@@ -28,6 +28,7 @@ from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatResult
 
 from coursekit.fake_model import whole_reply
+from coursekit.i18n import t
 from coursekit.testing import ProbeModel
 
 T = TypeVar("T")
@@ -147,7 +148,7 @@ def run_virtual(make: Callable[[], Awaitable[T]]) -> T:
     loop = VirtualClockLoop()
     try:
         asyncio.set_event_loop(loop)
-        return loop.run_until_complete(asyncio.wait_for(_awaited(make), MAX_VIRTUAL_SECONDS))
+        return loop.run_until_complete(_bounded(make))
     finally:
         try:
             loop.run_until_complete(loop.shutdown_asyncgens())
@@ -160,8 +161,16 @@ def run_virtual(make: Callable[[], Awaitable[T]]) -> T:
 MAX_VIRTUAL_SECONDS = 600.0
 
 
-async def _awaited(make: Callable[[], Awaitable[T]]) -> T:
-    return await make()
+async def _bounded(make: Callable[[], Awaitable[T]]) -> T:
+    """``make()``, stopped with a message for the student when it waits past :data:`MAX_VIRTUAL_SECONDS`."""
+    scope = asyncio.timeout(MAX_VIRTUAL_SECONDS)
+    try:
+        async with scope:
+            return await make()
+    except TimeoutError:
+        if scope.expired():
+            raise AssertionError(t("day6_router.never_ended", seconds=MAX_VIRTUAL_SECONDS)) from None
+        raise
 
 
 def now() -> float:
