@@ -62,9 +62,10 @@ MISSING_METADATA = re.compile(r"^(finish_reason|model): None$", re.M)
 RECORD_CASTS = os.environ.get("RECORD_CASTS") == "1"
 CAST_WIDTH, CAST_MAX_HEIGHT = 100, 24
 #: What may differ between two honest runs is measured, so it is a number: durations, rates,
-#: batch sizes and their count, clock times, ports (with the padding that aligns them); and SSE
-#: keep-alive pings, which come as time passes. The words and lines around them may not differ.
-NUMBERS = re.compile(r" *\d+(?:\.\d+)?")
+#: batch sizes and their count, clock times, ports (with the padding that aligns them, and the
+#: thousands separators a fast machine's rates get); and SSE keep-alive pings, which come as time
+#: passes. The words and lines around them may not differ.
+NUMBERS = re.compile(r" *\d+(?:,\d{3})*(?:\.\d+)?")
 NUMBER_LISTS = re.compile(r"N(?:, N)+")
 PINGS = re.compile(r"^: ping\b.*\r\n\r\n", re.M)
 
