@@ -4,8 +4,7 @@ The HTML is a ``string.Template`` filled from ``coursekit/i18n/server.toml``; th
 stylesheet are served from ``/static`` so that a strict Content-Security-Policy (no inline
 code, nothing from other origins) can protect the token the page holds. The form view's
 fast-json-patch is the pinned npm build committed in ``vendor/fast-json-patch/``, served from
-:data:`VENDOR_URL` by the same server. The routed chat's texts (day 6) come from
-``coursekit/server/messages.toml``, through :func:`coursekit.server.route.text`.
+:data:`VENDOR_URL` by the same server.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from coursekit.i18n import LANGUAGES, t
-from coursekit.server import route
 from coursekit.server.language import request_language
 from coursekit.server.schemas import MAX_PROMPT_CHARS
 from coursekit.server.settings import ServerSettings
@@ -41,7 +39,7 @@ PAGE_TEXTS = (
     "button_logout", "answer_heading", "label_show_steps", "steps_heading", "step_running", "step_ended", "step_interrupted",
     "label_show_form", "form_heading", "form_topic", "form_summary", "form_key_points", "form_confidence",
 )
-#: The routed chat's texts in the page, from :func:`coursekit.server.route.text`.
+#: The routed chat's texts in the page (day 6).
 ROUTE_TEXTS = (
     "label_route", "route_label", "route_math", "route_code", "route_general", "route_fallback", "route_fallback_title",
     "fallback_error", "fallback_invalid_label", "fallback_timeout",
@@ -67,11 +65,11 @@ def _template() -> Template:
 
 def render_page(lang: str, settings: ServerSettings) -> str:
     """The page in ``lang``; the demo login is only shown while the demo password is in use."""
-    texts = {key: escape(t(f"server.{key}", lang)) for key in PAGE_TEXTS}
-    texts |= {key: escape(route.text(key, lang)) for key in ROUTE_TEXTS}
+    texts = {key: escape(t(f"server.{key}", lang)) for key in (*PAGE_TEXTS, *ROUTE_TEXTS)}
     # "{count}" stays in the text: the script fills it in as tokens arrive.
     script_messages = {key: t(f"server.status_{key}", lang, count="{count}") for key in SCRIPT_MESSAGES}
-    script_messages |= {key: route.text(f"status_{key}", lang, route="{route}") for key in ROUTE_SCRIPT_MESSAGES}
+    # And "{route}" too: the script fills in the route once the classifier has chosen it.
+    script_messages |= {key: t(f"server.status_{key}", lang, route="{route}") for key in ROUTE_SCRIPT_MESSAGES}
     links = " ".join(_language_link(code, current=code == lang) for code in LANGUAGES)
     hint = ""
     if settings.uses_demo_password:

@@ -35,12 +35,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import tomllib
 from collections.abc import AsyncIterator
 from contextlib import aclosing
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 from typing import Any, Literal, get_args
 
 from fastapi import APIRouter, Request
@@ -52,7 +49,7 @@ from langchain_core.runnables import Runnable
 from pydantic import BaseModel, Field, ValidationError
 from sse_starlette import EventSourceResponse, JSONServerSentEvent
 
-from coursekit.i18n import LANGUAGES, current_language, t
+from coursekit.i18n import t
 from coursekit.server.errors import error_body
 from coursekit.server.language import request_language
 from coursekit.server.responses import DONE_DATA, PROTECTED, TOKEN_DATA, sse_event
@@ -68,7 +65,6 @@ CATEGORIES: tuple[str, ...] = get_args(Category)
 #: The route that answers when the classifier cannot say.
 FALLBACK_CATEGORY: Category = "general"
 FallbackReason = Literal["error", "invalid_label", "timeout"]
-MESSAGES_PATH = Path(__file__).with_name("messages.toml")
 
 
 class Route(BaseModel):
@@ -224,17 +220,3 @@ async def route(body: GenerateRequest, request: Request, user: CurrentUser) -> E
     )
     return EventSourceResponse(events, headers=SSE_HEADERS, send_timeout=SEND_TIMEOUT_SECONDS)
 
-
-# --- the page's texts ------------------------------------------------------------------------
-
-
-@cache
-def messages() -> dict[str, dict[str, str]]:
-    """The routed chat's messages (``messages.toml`` beside this module), by key, then language."""
-    return tomllib.loads(MESSAGES_PATH.read_text(encoding="utf-8"))
-
-
-def text(key: str, lang: str | None = None, /, **values: object) -> str:
-    """The routed chat's message ``key`` in ``lang``, as :func:`coursekit.i18n.t` gives the others."""
-    texts = messages()[key]
-    return texts[lang if lang in LANGUAGES else current_language()].format(**values)

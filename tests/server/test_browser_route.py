@@ -25,7 +25,6 @@ import coursekit.testing.http
 from coursekit.i18n import t
 from coursekit.replies import tokenize
 from coursekit.server import BackgroundServer, ServerSettings, create_app, uvicorn_options
-from coursekit.server.route import text
 from coursekit.testing import PacedProbe, ProbeModel, Received
 
 pytestmark = pytest.mark.browser
@@ -95,7 +94,7 @@ def test_the_badge_shows_the_route_before_the_first_token_then_the_answer_grows(
     badge = page.locator("#route-badge")
     expect(badge).to_be_hidden()
     page.get_by_label("Show the steps").check()
-    page.get_by_label(text("label_route", "en")).check()
+    page.get_by_label(t("server.label_route", "en")).check()
     expect(page.get_by_label("Show the steps")).not_to_be_checked()  # one view at a time
     expect(page.locator("#steps-view")).to_be_hidden()
     page.get_by_label("Your prompt").fill("What is 25 * 17?")
@@ -106,7 +105,7 @@ def test_the_badge_shows_the_route_before_the_first_token_then_the_answer_grows(
     expect(badge).to_have_attribute("data-fallback", "false")
     expect(page.locator("#route-name")).to_have_text("math")
     expect(page.locator("#route-fallback")).to_be_hidden()
-    expect(page.locator("#status")).to_have_text(text("status_routed", "en", route="math"))
+    expect(page.locator("#status")).to_have_text(t("server.status_routed", "en", route="math"))
     assert page.locator("#answer").text_content() == "", "the route is shown before the first token"
     assert answer.produced == [], "the answer has not written anything yet"
     expect(page.locator("#stop-button")).to_be_enabled()
@@ -138,7 +137,7 @@ def test_stop_during_the_answer_cancels_it_and_the_route_stays_shown(serve_route
     url = serve_routed(answer, classifier)
     signed_in(page, url, lang="pt")
 
-    page.get_by_label(text("label_route", "pt")).check()
+    page.get_by_label(t("server.label_route", "pt")).check()
     page.get_by_label(t("server.label_prompt", "pt")).fill("Qual é a capital da França?")
     page.locator("#send-button").click()
 
@@ -153,13 +152,13 @@ def test_stop_during_the_answer_cancels_it_and_the_route_stays_shown(serve_route
     page.locator("#stop-button").click()
 
     expect(page.locator("#status")).to_have_attribute("data-state", "stopped")
-    expect(page.locator("#status")).to_have_text(text("status_route_stopped", "pt"))
+    expect(page.locator("#status")).to_have_text(t("server.status_route_stopped", "pt"))
     expect(page.locator("#send-button")).to_be_enabled()
     idle(url)  # the server noticed the browser left and closed the stream
     assert answer.record.outcome in {"cancelled", "closed"}, answer.record.outcome
     assert len([chunk for chunk in answer.record.chunks if chunk.text]) < len(pieces), "the model kept writing after stop"
     assert classifier.record.outcome == "completed"
-    expect(page.locator("#route-name")).to_have_text(text("route_general", "pt"))  # what was known stays shown
+    expect(page.locator("#route-name")).to_have_text(t("server.route_general", "pt"))  # what was known stays shown
     expect(page.locator("#route-fallback")).to_be_hidden()
 
 
@@ -169,17 +168,17 @@ def test_stop_while_the_classifier_thinks_cancels_it_and_no_answer_starts(serve_
     url = serve_routed(answer, classifier)
     signed_in(page, url, lang="id")
 
-    page.get_by_label(text("label_route", "id")).check()
+    page.get_by_label(t("server.label_route", "id")).check()
     page.get_by_label(t("server.label_prompt", "id")).fill("Berapa 25 * 17?")
     page.locator("#send-button").click()
 
     expect(page.locator("#status")).to_have_attribute("data-state", "routing")
-    expect(page.locator("#status")).to_have_text(text("status_routing", "id"))
+    expect(page.locator("#status")).to_have_text(t("server.status_routing", "id"))
     eventually(lambda: bool(classifier.records), "the classifier was never called")
     page.locator("#stop-button").click()
 
     expect(page.locator("#status")).to_have_attribute("data-state", "stopped")
-    expect(page.locator("#status")).to_have_text(text("status_route_stopped", "id"))
+    expect(page.locator("#status")).to_have_text(t("server.status_route_stopped", "id"))
     idle(url)
     assert classifier.record.outcome == "cancelled", classifier.record.outcome
     assert answer.records == [], "an answer was started after stop"
@@ -200,7 +199,7 @@ def test_a_failed_classifier_shows_the_general_route_marked_as_a_fallback(serve_
     url = serve_routed(ProbeModel(responses=[ANSWER], token_delay=0.0), classifier, timeout=timeout)
     signed_in(page, url, lang=lang)
 
-    page.get_by_label(text("label_route", lang)).check()
+    page.get_by_label(t("server.label_route", lang)).check()
     page.get_by_label(t("server.label_prompt", lang)).fill("What is 25 * 17?")
     page.locator("#send-button").click()
 
@@ -208,12 +207,12 @@ def test_a_failed_classifier_shows_the_general_route_marked_as_a_fallback(serve_
     badge = page.locator("#route-badge")
     expect(badge).to_have_attribute("data-route", "general")
     expect(badge).to_have_attribute("data-fallback", "true")
-    expect(page.locator("#route-name")).to_have_text(text("route_general", lang))
+    expect(page.locator("#route-name")).to_have_text(t("server.route_general", lang))
     mark = page.locator("#route-fallback")
     expect(mark).to_be_visible()
-    expect(mark).to_have_text(text("route_fallback", lang))
-    expect(mark).to_have_attribute("title", text(f"fallback_{reason}", lang))
+    expect(mark).to_have_text(t("server.route_fallback", lang))
+    expect(mark).to_have_attribute("title", t(f"server.fallback_{reason}", lang))
     assert page.locator("#answer").text_content() == ANSWER
 
     page.get_by_label(t("server.label_show_form", lang)).check()  # another view: the route box is unticked
-    expect(page.get_by_label(text("label_route", lang))).not_to_be_checked()
+    expect(page.get_by_label(t("server.label_route", lang))).not_to_be_checked()

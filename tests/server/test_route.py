@@ -10,7 +10,6 @@ is the classifier's budget, against a classifier that would take minutes.
 from __future__ import annotations
 
 import dataclasses
-import string
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, aclosing
 from typing import Any
@@ -25,7 +24,6 @@ from coursekit.i18n import LANGUAGES, t
 from coursekit.replies import tokenize
 from coursekit.server import BackgroundServer, ServerConfigError, ServerSettings, create_app, uvicorn_options
 from coursekit.server import route as routed_chat
-from coursekit.server.page import ROUTE_SCRIPT_MESSAGES, ROUTE_TEXTS
 from coursekit.server.settings import ROUTE_TIMEOUT_ENV
 from coursekit.testing import CHUNK_LAYOUTS, Observer, PacedProbe, ProbeModel, Served, SSEReply, assert_partial_text_kept
 from coursekit.testing.http import READ_TIMEOUT_SECONDS, ErrorRecorder, wait_until
@@ -309,34 +307,18 @@ def test_the_page_offers_the_routed_chat_in_each_language(serve, lang):
     url = serve()
     html = httpx.get(f"{url}/?lang={lang}").text
     assert '<input id="route-question" name="route-question" type="checkbox">' in html
-    assert f'<label for="route-question">{routed_chat.text("label_route", lang)}</label>' in html
+    assert f'<label for="route-question">{t("server.label_route", lang)}</label>' in html
     for category in routed_chat.CATEGORIES:
-        assert f'data-{category}="{routed_chat.text(f"route_{category}", lang)}"' in html
-    assert f'title="{routed_chat.text("route_fallback_title", lang)}" hidden' in html
-    assert f'>{routed_chat.text("route_fallback", lang)}</span>' in html
+        assert f'data-{category}="{t(f"server.route_{category}", lang)}"' in html
+    assert f'title="{t("server.route_fallback_title", lang)}" hidden' in html
+    assert f'>{t("server.route_fallback", lang)}</span>' in html
     for reason in ("error", "invalid_label", "timeout"):
-        assert f'data-{reason}="{routed_chat.text(f"fallback_{reason}", lang)}"' in html, "each fallback's reason, for its tooltip"
-    assert routed_chat.text("status_routing", lang) in html, "the script's messages are in the page"
+        assert f'data-{reason}="{t(f"server.fallback_{reason}", lang)}"' in html, "each fallback's reason, for its tooltip"
+    assert t("server.status_routing", lang) in html, "the script's messages are in the page"
     for asset, kind in (("route.js", "javascript"), ("route.css", "text/css")):
         response = httpx.get(f"{url}/static/{asset}")
         assert response.status_code == 200 and kind in response.headers["content-type"]
         assert f"/static/{asset}" in html
-
-
-def placeholders(text: str) -> set[str]:
-    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}
-
-
-def test_every_routed_chat_message_exists_in_every_language_with_the_same_placeholders():
-    messages = routed_chat.messages()
-    used = {*ROUTE_TEXTS, *(f"status_{key}" for key in ROUTE_SCRIPT_MESSAGES), *(f"route_{c}" for c in routed_chat.CATEGORIES)}
-    assert used <= messages.keys(), f"missing from messages.toml: {sorted(used - messages.keys())}"
-    for key, texts in messages.items():
-        assert set(texts) == set(LANGUAGES), f"[{key}] has {sorted(texts)}"
-        assert all(text.strip() for text in texts.values()), f"[{key}] has an empty text"
-        assert len(set(texts.values())) > 1, f"[{key}] is not translated"
-        for lang in LANGUAGES:
-            assert placeholders(texts[lang]) == placeholders(texts["en"]), f"[{key}] {lang} placeholders differ"
 
 
 def test_the_classifier_budget_comes_from_the_environment():
