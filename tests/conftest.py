@@ -31,6 +31,16 @@ for _name in ("FORCE_COLOR", "PY_COLORS", "CLICOLOR_FORCE", "TTY_COMPATIBLE", "T
 os.environ["COURSE_DOTENV"] = "0"  # do not read .env during tests
 os.environ["NO_MKDOCS_2_WARNING"] = "1"
 
+#: Seconds ``mkdocs build`` may take; the first test that needs the site waits for it.
+SITE_BUILD_TIMEOUT = 300
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that reads the site gets the build's time on top of its own, so a busy machine does not fail it."""
+    for item in items:
+        if "site" in getattr(item, "fixturenames", ()) and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(SITE_BUILD_TIMEOUT + 120))
+
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -42,7 +52,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=SITE_BUILD_TIMEOUT,
     )
     assert result.returncode == 0, result.stderr
     return site_dir
