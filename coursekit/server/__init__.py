@@ -1,4 +1,4 @@
-"""The day-3 reference server: JWT login and a model's answer streamed as Server-Sent Events.
+"""The course's reference server (days 3 to 6): JWT login and a model's answer streamed as Server-Sent Events.
 
 ``create_app()`` builds the FastAPI app (inject a model to test it), ``run()`` serves it with
 uvicorn (``uvicorn_options(settings)`` are the connection limits it applies), and

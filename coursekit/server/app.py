@@ -40,6 +40,23 @@ def default_model() -> BaseChatModel:
     return get_chat_model()
 
 
+#: The OpenAPI description: what each day of the course added to the server.
+DESCRIPTION = """\
+The reference server of days 3 to 6. `POST /login` trades the username and password for a bearer
+token; every other `POST` needs it in `Authorization: Bearer <token>`.
+
+- Day 3: `POST /api/generate` streams the answer as `token` events, then `done`; `POST /chat`
+  answers a conversation as one JSON object, or with `"stream": true` as the same events.
+- Day 4: `POST /api/steps` adds a `step` event as each step of the chain starts and ends.
+- Day 5: `POST /api/form` streams JSON Patch operations (`patch` events) that fill in a form field by field.
+- Day 6: `POST /api/route` sends the question's `route` (math, code or general, and whether the
+  classifier fell back) before the routed answer's first token.
+
+`GET /health` says how many streams are open and which worker answered. Every error is JSON,
+`{"error": {"code", "message"}}`, in the language of `?lang=` or `Accept-Language` (en, pt or id).
+"""
+
+
 def create_app(
     model: BaseChatModel | None = None, settings: ServerSettings | None = None, *, classifier: BaseChatModel | None = None
 ) -> FastAPI:
@@ -50,8 +67,9 @@ def create_app(
     """
     settings = settings or ServerSettings.from_env()
     app = FastAPI(
-        title="LangChain Streaming Course: day 3 server",
-        summary="Log in, then stream a model's answer as Server-Sent Events.",
+        title="LangChain Streaming Course: the course server (days 3 to 6)",
+        summary="Log in, then stream a model's answer as Server-Sent Events: token by token, with the chain's steps, as a form, or routed.",
+        description=DESCRIPTION,
         # Swagger UI and ReDoc load their code from a CDN, which offline students cannot reach;
         # the schema itself stays at /openapi.json.
         docs_url=None,

@@ -1,8 +1,9 @@
-"""``GET /``: a self-contained page in the reader's language, with the ids the browser test uses."""
+"""``GET /``: a self-contained page in the reader's language, with the ids the browser test uses; and the schema's introduction."""
 
 from __future__ import annotations
 
 import re
+from html import escape
 
 import httpx
 import pytest
@@ -50,8 +51,8 @@ def test_script_posts_with_fetch_and_can_abort(serve):
 )
 def test_page_speaks_the_readers_language(serve, query, headers, lang):
     html = httpx.get(f"{serve()}/{query}", headers=headers).text
-    for key in ("label_username", "button_send", "button_stop", "page_title"):
-        assert t(f"server.{key}", lang) in html
+    for key in ("page_title", "page_intro", "label_username", "button_send", "button_stop"):
+        assert escape(t(f"server.{key}", lang)) in html
     assert f'<html lang="{ {"en": "en", "pt": "pt-BR", "id": "id"}[lang] }">' in html
 
 
@@ -61,3 +62,12 @@ def test_demo_login_is_shown_only_while_in_use(serve):
     html = httpx.get(f"{private}/").text
     assert "a-real-password" not in html
     assert 'id="demo-hint"' not in html
+
+
+def test_the_schema_introduces_every_endpoint_it_documents(serve):
+    """The OpenAPI description walks through the server day by day: no endpoint is left out of it."""
+    schema = httpx.get(f"{serve()}/openapi.json").json()
+    description = schema["info"]["description"]
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            assert f"`{method.upper()} {path}`" in description, f"the description does not mention {method.upper()} {path}"
