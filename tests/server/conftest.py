@@ -1,4 +1,4 @@
-"""Fixtures for the day-3 server: a real uvicorn on 127.0.0.1 per test, with the model it needs.
+"""Fixtures for the course server (days 3 to 6): a real uvicorn on 127.0.0.1 per test, with the model it needs.
 
 Every test talks HTTP to a real server (in a background thread, on a port the OS picks), so
 streaming, disconnects and error framing behave as they do for a student's browser; an
@@ -39,16 +39,19 @@ def settings() -> ServerSettings:
 
 @pytest.fixture
 def serve(settings: ServerSettings) -> Iterator[Serve]:
-    """``serve(model, settings=...)`` starts a server and returns its base URL; all stop at teardown.
+    """``serve(model, settings=..., classifier=...)`` starts a server and returns its base URL; all stop at teardown.
 
-    Without a model, the server gets a quick probe that answers :data:`SHORT_ANSWER`. It runs
+    Without a model, the server gets a quick probe that answers :data:`SHORT_ANSWER`. Without a
+    classifier, ``/api/route`` classifies with the model, as ``coursekit serve`` does. It runs
     with the connection limits ``coursekit serve`` applies (:func:`uvicorn_options`).
     """
     with ExitStack() as servers:
 
-        def start(model: BaseChatModel | None = None, *, settings: ServerSettings = settings) -> str:
+        def start(
+            model: BaseChatModel | None = None, *, settings: ServerSettings = settings, classifier: BaseChatModel | None = None
+        ) -> str:
             model = model if model is not None else ProbeModel(responses=[SHORT_ANSWER], token_delay=0.0)
-            app = create_app(model=model, settings=settings)
+            app = create_app(model=model, settings=settings, classifier=classifier)
             return servers.enter_context(BackgroundServer(app, **uvicorn_options(settings)))
 
         yield start
@@ -92,7 +95,7 @@ def idle() -> Callable[..., float]:
 
 
 class StreamApi:
-    """One server's streaming endpoint (``/api/steps``, ``/api/form``), logged in, read with :class:`Served`."""
+    """One server's streaming endpoint (``/api/steps``, ``/api/form``, ``/api/route``), logged in, read with :class:`Served`."""
 
     def __init__(self, served: Served, url: str, headers: dict[str, str], path: str) -> None:
         self.served = served
@@ -105,12 +108,17 @@ class StreamApi:
 
 
 @pytest.fixture
-async def stream_api(settings: ServerSettings) -> AsyncIterator[Callable[[Runnable, str], Awaitable[StreamApi]]]:
-    """``await stream_api(model, path)`` starts a server with ``model`` and logs in; all stop at teardown."""
+async def stream_api(settings: ServerSettings) -> AsyncIterator[Callable[..., Awaitable[StreamApi]]]:
+    """``await stream_api(model, path, settings=..., classifier=...)`` starts a server with ``model`` and logs in; all stop at teardown.
+
+    ``classifier`` is the model ``/api/route`` classifies with (the model itself without one).
+    """
     async with AsyncExitStack() as opened:
 
-        async def start(model: Runnable, path: str) -> StreamApi:
-            recorder = ErrorRecorder(create_app(model=model, settings=settings))  # type: ignore[arg-type]
+        async def start(
+            model: Runnable, path: str, *, settings: ServerSettings = settings, classifier: BaseChatModel | None = None
+        ) -> StreamApi:
+            recorder = ErrorRecorder(create_app(model=model, settings=settings, classifier=classifier))  # type: ignore[arg-type]
             url = opened.enter_context(BackgroundServer(recorder, **uvicorn_options(settings)))
             client = await opened.enter_async_context(httpx.AsyncClient(base_url=url, timeout=READ_TIMEOUT_SECONDS))
             login = await client.post("/login", json={"username": "admin", "password": "admin123"})

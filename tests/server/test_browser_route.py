@@ -13,8 +13,8 @@ import asyncio
 import dataclasses
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import ExitStack, aclosing
+from collections.abc import AsyncIterator, Callable
+from contextlib import aclosing
 from typing import Any
 
 import pytest
@@ -24,7 +24,7 @@ from pydantic import PrivateAttr
 import coursekit.testing.http
 from coursekit.i18n import t
 from coursekit.replies import tokenize
-from coursekit.server import BackgroundServer, ServerSettings, create_app, uvicorn_options
+from coursekit.server import ServerSettings
 from coursekit.testing import PacedProbe, ProbeModel, Received
 
 pytestmark = pytest.mark.browser
@@ -60,16 +60,9 @@ class HeldProbe(PacedProbe):
 
 
 @pytest.fixture
-def serve_routed(settings: ServerSettings) -> Iterator[Callable[..., str]]:
-    """``serve_routed(model, classifier, timeout=...)`` starts a server whose routed chat classifies with ``classifier``."""
-    with ExitStack() as servers:
-
-        def start(model: Any, classifier: Any, *, timeout: float = PATIENT_SECONDS) -> str:
-            options = dataclasses.replace(settings, route_timeout_seconds=timeout)
-            app = create_app(model=model, settings=options, classifier=classifier)
-            return servers.enter_context(BackgroundServer(app, **uvicorn_options(options)))
-
-        yield start
+def settings(settings: ServerSettings) -> ServerSettings:
+    """The server tests' settings, with a classifier budget that never runs out by itself."""
+    return dataclasses.replace(settings, route_timeout_seconds=PATIENT_SECONDS)
 
 
 def eventually(condition: Callable[[], bool], message: str) -> None:
@@ -81,14 +74,14 @@ def eventually(condition: Callable[[], bool], message: str) -> None:
         time.sleep(0.005)
 
 
-def test_the_badge_shows_the_route_before_the_first_token_then_the_answer_grows(serve_routed, page, signed_in, monkeypatch, tmp_path):
+def test_the_badge_shows_the_route_before_the_first_token_then_the_answer_grows(serve, page, signed_in, monkeypatch, tmp_path):
     # The probe waits for the page without giving up: a loaded machine only makes the test slower.
     monkeypatch.setattr(coursekit.testing.http, "PATIENCE_SECONDS", 120.0)
     answer = HeldProbe(responses=[ANSWER])
     shown = Received()
     answer.follow(shown)
     classifier = ProbeModel(token_delay=0.0)  # the offline model's own classifier, with no rules
-    url = serve_routed(answer, classifier)
+    url = serve(answer, classifier=classifier)
     signed_in(page, url)
 
     badge = page.locator("#route-badge")
@@ -128,13 +121,13 @@ def test_the_badge_shows_the_route_before_the_first_token_then_the_answer_grows(
     page.screenshot(path=str(tmp_path / "day6-route.png"), full_page=True)
 
 
-def test_stop_during_the_answer_cancels_it_and_the_route_stays_shown(serve_routed, page, signed_in, idle, monkeypatch):
+def test_stop_during_the_answer_cancels_it_and_the_route_stays_shown(serve, page, signed_in, idle, monkeypatch):
     monkeypatch.setattr(coursekit.testing.http, "PATIENCE_SECONDS", 120.0)
     answer = PacedProbe(responses=[LONG_ANSWER])
     shown = Received()
     answer.follow(shown)
     classifier = ProbeModel(token_delay=0.0)
-    url = serve_routed(answer, classifier)
+    url = serve(answer, classifier=classifier)
     signed_in(page, url, lang="pt")
 
     page.get_by_label(t("server.label_route", "pt")).check()
@@ -162,10 +155,10 @@ def test_stop_during_the_answer_cancels_it_and_the_route_stays_shown(serve_route
     expect(page.locator("#route-fallback")).to_be_hidden()
 
 
-def test_stop_while_the_classifier_thinks_cancels_it_and_no_answer_starts(serve_routed, page, signed_in, idle):
+def test_stop_while_the_classifier_thinks_cancels_it_and_no_answer_starts(serve, page, signed_in, idle):
     classifier = ProbeModel(time_to_first_token=STALLS_SECONDS)
     answer = ProbeModel(responses=[ANSWER], token_delay=0.0)
-    url = serve_routed(answer, classifier)
+    url = serve(answer, classifier=classifier)
     signed_in(page, url, lang="id")
 
     page.get_by_label(t("server.label_route", "id")).check()
@@ -195,8 +188,9 @@ def test_stop_while_the_classifier_thinks_cancels_it_and_no_answer_starts(serve_
     ],
     ids=["pt-error", "id-invalid-label", "en-timeout"],
 )
-def test_a_failed_classifier_shows_the_general_route_marked_as_a_fallback(serve_routed, page, signed_in, lang, classifier, timeout, reason):
-    url = serve_routed(ProbeModel(responses=[ANSWER], token_delay=0.0), classifier, timeout=timeout)
+def test_a_failed_classifier_shows_the_general_route_marked_as_a_fallback(serve, page, signed_in, settings, lang, classifier, timeout, reason):
+    options = dataclasses.replace(settings, route_timeout_seconds=timeout)
+    url = serve(ProbeModel(responses=[ANSWER], token_delay=0.0), classifier=classifier, settings=options)
     signed_in(page, url, lang=lang)
 
     page.get_by_label(t("server.label_route", lang)).check()

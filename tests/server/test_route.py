@@ -2,7 +2,7 @@
 
 The client is :class:`coursekit.testing.http.Served` on real uvicorn. The classifier is the
 offline model's own, with no rules ("What is 25 * 17?" is math), unless a test gives the server
-a classifier of its own (``create_app(classifier=...)``) that fails, lies or stalls. Streaming is
+a classifier of its own (``route_api(model, classifier=...)``) that fails, lies or stalls. Streaming is
 an order of events (a :class:`PacedProbe` waits for the client), never a timing; the only clock
 is the classifier's budget, against a classifier that would take minutes.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack, aclosing
+from contextlib import aclosing
 from typing import Any
 
 import httpx
@@ -22,11 +22,11 @@ from pydantic import PrivateAttr
 import coursekit.testing.http
 from coursekit.i18n import LANGUAGES, t
 from coursekit.replies import tokenize
-from coursekit.server import BackgroundServer, ServerConfigError, ServerSettings, create_app, uvicorn_options
+from coursekit.server import ServerConfigError, ServerSettings
 from coursekit.server import route as routed_chat
 from coursekit.server.settings import ROUTE_TIMEOUT_ENV
-from coursekit.testing import CHUNK_LAYOUTS, Observer, PacedProbe, ProbeModel, Served, SSEReply, assert_partial_text_kept
-from coursekit.testing.http import READ_TIMEOUT_SECONDS, ErrorRecorder, wait_until
+from coursekit.testing import CHUNK_LAYOUTS, Observer, PacedProbe, ProbeModel, SSEReply, assert_partial_text_kept
+from coursekit.testing.http import wait_until
 
 ANSWER = "The route is known first, and then the routed answer flows in, token by token."
 LONG_ANSWER = " ".join(f"word{n}" for n in range(300))
@@ -85,16 +85,6 @@ class RouteFirstProbe(PacedProbe):
                 yield chunk
 
 
-@dataclasses.dataclass
-class RouteApi:
-    served: Served
-    url: str
-    headers: dict[str, str]
-
-    async def ask(self, prompt: str, *, headers: dict[str, str] | None = None, **options: Any) -> SSEReply:
-        return await self.served.sse("POST", "/api/route", json={"prompt": prompt}, headers={**self.headers, **(headers or {})}, **options)
-
-
 @pytest.fixture
 def settings(settings: ServerSettings) -> ServerSettings:
     """The server tests' settings, with a classifier budget that never runs out by itself."""
@@ -102,20 +92,9 @@ def settings(settings: ServerSettings) -> ServerSettings:
 
 
 @pytest.fixture
-async def route_api(settings: ServerSettings) -> AsyncIterator[Callable[..., Awaitable[RouteApi]]]:
-    """``await route_api(model, classifier=None, timeout=None)``: a logged-in server for ``/api/route``; all stop at teardown."""
-    async with AsyncExitStack() as opened:
-
-        async def start(model: Any, *, classifier: Any = None, timeout: float | None = None) -> RouteApi:
-            options = settings if timeout is None else dataclasses.replace(settings, route_timeout_seconds=timeout)
-            recorder = ErrorRecorder(create_app(model=model, settings=options, classifier=classifier))
-            url = opened.enter_context(BackgroundServer(recorder, **uvicorn_options(options)))
-            client = await opened.enter_async_context(httpx.AsyncClient(base_url=url, timeout=READ_TIMEOUT_SECONDS))
-            login = await client.post("/login", json={"username": "admin", "password": "admin123"})
-            headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
-            return RouteApi(Served(client, recorder, "day3_sse"), url, headers)
-
-        yield start
+def route_api(stream_api: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """``await route_api(model, classifier=..., settings=...)``: a logged-in server for ``/api/route``."""
+    return lambda model, **options: stream_api(model, "/api/route", **options)
 
 
 def check_answered(reply: SSEReply, answer: str) -> None:
@@ -183,10 +162,10 @@ async def test_a_classifier_that_fails_falls_back_to_general_and_says_so(route_a
     assert classifier.record.outcome == outcome, "the classifier was asked once, and its answer (or failure) read"
 
 
-async def test_a_classifier_that_outlasts_its_budget_is_cancelled_and_general_answers(route_api):
+async def test_a_classifier_that_outlasts_its_budget_is_cancelled_and_general_answers(route_api, settings):
     classifier = ProbeModel(time_to_first_token=STALLS_SECONDS)
     answer = PromptProbe(responses=[ANSWER], token_delay=0.0)
-    api = await route_api(answer, classifier=classifier, timeout=0.05)
+    api = await route_api(answer, classifier=classifier, settings=dataclasses.replace(settings, route_timeout_seconds=0.05))
     reply = await api.ask("Write a Python function to reverse a string")
 
     check_answered(reply, ANSWER)
