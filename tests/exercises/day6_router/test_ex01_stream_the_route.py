@@ -62,12 +62,13 @@ def test_the_answer_streams_as_it_is_written(exercise, virtual, layout):
 
 @pytest.mark.task(2)
 def test_the_question_is_classified_once(exercise):
-    """The model is called twice per question: once to classify, once to answer
+    """The streamed answer costs two model calls per question: one to classify, one to answer
 
-    pt: O modelo é chamado duas vezes por pergunta: uma para classificar, outra para responder
-    id: Model dipanggil dua kali per pertanyaan: sekali untuk mengklasifikasi, sekali untuk menjawab
+    pt: A resposta em stream custa duas chamadas ao modelo por pergunta: uma para classificar, outra para responder
+    id: Jawaban yang di-stream memakai dua panggilan model per pertanyaan: satu untuk mengklasifikasi, satu untuk menjawab
     """
     model = router_model("code", token_delay=0)
     pieces = text_pieces(list(exercise.build_router(model).stream({"input": QUESTIONS["code"]})))
     assert "".join(pieces) == ANSWERS["code"], t("day6_router.route_wrong_answer", route="code", got="".join(pieces)[:60])
+    assert len(pieces) > 1, t("day6_router.route_one_piece")
     assert len(model.records) == 2, t("day6_router.route_calls", calls=len(model.records))

@@ -53,10 +53,10 @@ def test_a_slow_classifier_falls_back_at_the_budget(exercise, virtual, slow):
 
 @pytest.mark.task(1)
 def test_a_quick_classifier_keeps_its_route(exercise, virtual):
-    """A classifier within the budget keeps its route, and no time is lost waiting for the budget
+    """A classifier within the budget keeps its route without waiting for the budget; a slower one gets the budget and no more
 
-    pt: Um classificador dentro do prazo mantém a rota, e nenhum tempo se perde esperando o prazo
-    id: Classifier yang masih dalam batas waktu mempertahankan rutenya, dan tidak ada waktu terbuang menunggu batas waktu
+    pt: Um classificador dentro do prazo mantém a rota sem esperar o prazo; um mais lento ganha o prazo e nada mais
+    id: Classifier dalam batas waktu mempertahankan rutenya tanpa menunggu batas waktu; yang lebih lambat mendapat batas waktu itu saja
     """
     budget = exercise.CLASSIFY_TIMEOUT
     classifier = classifier_model("code", time_to_first_token=budget / 4, token_delay=0.01)
@@ -65,19 +65,24 @@ def test_a_quick_classifier_keeps_its_route(exercise, virtual):
     _, data, sent_at = events[0]
     assert data == {"route": "code", "fallback": False}, t("day6_router.fallback_on_success", got=data, expected={"route": "code", "fallback": False})
     assert sent_at < budget, t("day6_router.timeout_waited", sent=sent_at, budget=budget)
+    slow = classifier_model("code", **SLOW["thinks_long"])
+    events = virtual(lambda: timed(exercise, slow, answer_model(time_to_first_token=1.0, token_delay=0.5), QUESTIONS["code"]))
+    _, data, sent_at = events[0]
+    assert data == {"route": "general", "fallback": True}, t("day6_router.timeout_no_fallback", got=data)
 
 
 @pytest.mark.task(2)
 def test_the_budget_does_not_cut_the_answer(exercise, virtual):
-    """The answer after a quick classification streams to its end, however much longer than the budget it takes
+    """The budget cuts the classifier, not the answer: after a fallback the answer streams to its end, however much longer it takes
 
-    pt: A resposta depois de uma classificação rápida vai até o fim, por mais que demore além do prazo
-    id: Jawaban setelah klasifikasi yang cepat mengalir sampai selesai, berapa pun lamanya melewati batas waktu
+    pt: O prazo corta o classificador, não a resposta: depois do fallback a resposta vai até o fim, por mais que demore
+    id: Batas waktu memotong classifier, bukan jawabannya: setelah fallback jawabannya mengalir sampai selesai, berapa pun lamanya
     """
     budget = exercise.CLASSIFY_TIMEOUT
-    classifier = classifier_model("math", time_to_first_token=budget / 4, token_delay=0.01)
+    classifier = classifier_model("math", **SLOW["thinks_long"])
     model = answer_model(time_to_first_token=budget, token_delay=budget / 2)
     events = virtual(lambda: timed(exercise, classifier, model, QUESTIONS["math"]))
+    assert events[:1] and events[0][1] == {"route": "general", "fallback": True}, t("day6_router.timeout_no_fallback", got=events[0][1] if events else None)
     names = [name for name, _, _ in events]
-    assert names[-1:] == ["done"] and answer_of(events) == ANSWERS["math"], t("day6_router.timeout_cut_answer", budget=budget)
+    assert names[-1:] == ["done"] and answer_of(events) == ANSWERS["general"], t("day6_router.timeout_cut_answer", budget=budget)
     assert model.record.outcome == "completed", t("day6_router.timeout_cut_answer", budget=budget)
