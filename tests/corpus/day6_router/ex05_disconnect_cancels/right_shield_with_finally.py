@@ -1,4 +1,4 @@
-"""wait_for on a shielded task for the status ticks, and a finally that cancels the task itself."""
+"""asyncio.timeout around a shielded task for the status ticks, the model streamed directly, and a finally that cancels the task."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from typing import Literal
 
 from fastapi import FastAPI
 from langchain_core.language_models import BaseChatModel
-from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 from pydantic import BaseModel, Field
 from sse_starlette import EventSourceResponse, JSONServerSentEvent
@@ -50,23 +49,26 @@ async def classify_question(classifier: BaseChatModel, question: str) -> tuple[s
 
 
 async def route_events(classifier: BaseChatModel, model: BaseChatModel, question: str) -> AsyncIterator[JSONServerSentEvent]:
-    classifying = asyncio.ensure_future(classify_question(classifier, question))
+    pending = asyncio.create_task(classify_question(classifier, question))
     try:
-        while True:
+        while not pending.done():
             try:
-                route, fallback = await asyncio.wait_for(asyncio.shield(classifying), STATUS_SECONDS)
-                break
+                async with asyncio.timeout(STATUS_SECONDS):
+                    await asyncio.shield(pending)  # shielded: the timeout only stops my waiting
             except TimeoutError:
                 yield JSONServerSentEvent({"stage": "classifying"}, event="status")
+        label, used_fallback = pending.result()
     finally:
-        classifying.cancel()
-    yield JSONServerSentEvent({"route": route, "fallback": fallback}, event="route")
-    tokens = 0
-    async for text in (PROMPTS[route] | model | StrOutputParser()).astream({"input": question}):
-        if text:
-            tokens += 1
-            yield JSONServerSentEvent({"text": text}, event="token")
-    yield JSONServerSentEvent({"tokens": tokens}, event="done")
+        pending.cancel()  # no-op when it finished; stops it when the client went away
+    yield JSONServerSentEvent({"route": label, "fallback": used_fallback}, event="route")
+    sent = 0
+    messages = await PROMPTS[label].ainvoke({"input": question})
+    async for chunk in model.astream(messages):
+        piece = chunk.content if isinstance(chunk.content, str) else ""
+        if piece:
+            sent += 1
+            yield JSONServerSentEvent({"text": piece}, event="token")
+    yield JSONServerSentEvent({"tokens": sent}, event="done")
 
 
 def create_app(classifier: BaseChatModel, model: BaseChatModel) -> FastAPI:
