@@ -18,6 +18,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from coursekit.atomic import write_atomic
+
 if TYPE_CHECKING:
     from coursekit.grading.results import ExerciseResult
 
@@ -69,11 +71,8 @@ class ResultCache:
         self.entries[name] = {"fingerprint": key, "result": asdict(result)}
 
     def save(self) -> None:
-        """Write the cache atomically, so an interrupted run never leaves half a file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".tmp")
-        partial.write_text(json.dumps({"version": CACHE_VERSION, "exercises": self.entries}, indent=1), encoding="utf-8")
-        partial.replace(self.path)
+        """Write the cache atomically, so neither an interrupted run nor two at once leave half a file."""
+        write_atomic(self.path, json.dumps({"version": CACHE_VERSION, "exercises": self.entries}, indent=1))
 
 
 def git_blob_id(data: bytes) -> str:

@@ -5,7 +5,7 @@ The steps, each in a module of its own: find and unpack the submissions
 class's limits (:mod:`~coursekit.grade_class.overlay`), grade each student in a process (a sandbox) of
 their own (:mod:`~coursekit.grade_class.pool`, :mod:`~coursekit.grade_class.worker`), write each
 ``<student>/results.json`` the moment it is known (:mod:`~coursekit.grade_class.reports`, atomically:
-:mod:`~coursekit.grade_class.atomic`), and at the end, or when stopped, the class's ``grades.csv``,
+:mod:`~coursekit.atomic`), and at the end, or when stopped, the class's ``grades.csv``,
 ``junit.xml`` and ``report.html`` from every ``results.json`` there is
 (:mod:`~coursekit.grade_class.gradebook`, :mod:`~coursekit.grade_class.html_report`).
 
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from coursekit.atomic import sweep, write_atomic
 from coursekit.grade_class import overlay
 from coursekit.grade_class import similarity as similar
-from coursekit.grade_class.atomic import sweep, write_atomic
 from coursekit.grade_class.gradebook import Row, csv_text, junit_text
 from coursekit.grade_class.html_report import html_text
 from coursekit.grade_class.pool import Outcome, run_workers

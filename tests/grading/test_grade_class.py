@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.grade_class.atomic import PARTIAL_PREFIX
+from coursekit.atomic import PARTIAL_PREFIX
 from coursekit.grade_class.gradebook import Row
 from coursekit.grade_class.submissions import MAX_MEMBERS, MAX_UNPACKED_BYTES
 from coursekit.grading.sandbox import bwrap_works

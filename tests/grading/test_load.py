@@ -14,9 +14,6 @@ from verify_in_background import CourseVerdict
 from coursekit.grading import grade
 from coursekit.manifest import load_course
 
-#: Gradings under load, each compared with the session's grading of the same course in the background verify.
-RUNS = 3
-
 
 @pytest.fixture
 def busy_cores() -> Iterator[None]:
@@ -39,15 +36,15 @@ def comparable(results: dict) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(900)  # six gradings of the whole course with every core taken
+@pytest.mark.timeout(600)  # two gradings of the whole course with every core taken
 def test_the_same_grades_on_a_loaded_machine(real_course_verified: CourseVerdict, busy_cores: None) -> None:
+    """One loaded grading of each: every CI run adds a sample, so the suite does not repeat it."""
     course = load_course()
     quiet = comparable(real_course_verified.templates)
     assert quiet["score"] == 0
-    for _ in range(RUNS):
-        solutions = grade(course, None, "solutions", lang="en")
-        failing = {exercise.name: exercise.message or [test.message for test in exercise.tests if test.status != "pass"]
-                   for exercise in solutions.exercises if exercise.status != "pass"}
-        assert not failing, failing
-        loaded = json.loads(json.dumps(grade(course, None, "exercises", lang="en").to_dict()))  # as the verdict was read
-        assert comparable(loaded) == quiet
+    solutions = grade(course, None, "solutions", lang="en")
+    failing = {exercise.name: exercise.message or [test.message for test in exercise.tests if test.status != "pass"]
+               for exercise in solutions.exercises if exercise.status != "pass"}
+    assert not failing, failing
+    loaded = json.loads(json.dumps(grade(course, None, "exercises", lang="en").to_dict()))  # as the verdict was read
+    assert comparable(loaded) == quiet

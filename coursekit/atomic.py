@@ -1,4 +1,4 @@
-"""Report files written whole or not at all: a temp file in the same folder, then ``os.replace``.
+"""Files written whole or not at all: a temp file in the same folder, then ``os.replace``.
 
 ``os.replace`` within one file system is atomic, so a reader (or a run stopped by Ctrl+C or a
 kill) sees the old file or the new one, never half of one. A stopped run may leave a temp file
