@@ -37,13 +37,12 @@ import stat
 import subprocess
 import sys
 import tempfile
-import tomllib
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from coursekit.grade_class.gradebook import _cell as formula_safe
+from coursekit.i18n import t
 
 #: copydetect's noise threshold (k): the shortest run of tokenized characters that counts as shared.
 NOISE_THRESHOLD = 20
@@ -65,19 +64,9 @@ NICENESS = 10
 CSV_NAME = "similarity.csv"
 JSON_NAME = "similarity.json"
 CSV_COLUMNS = ("exercise", "student_a", "student_b", "share_a", "share_b", "shared")
-#: The report's texts for this section, in en, pt and id.
-MESSAGES = Path(__file__).with_name("similarity.toml")
-
-
-@cache
-def _messages() -> dict[str, dict[str, str]]:
-    return tomllib.loads(MESSAGES.read_text(encoding="utf-8"))
-
-
 def text(key: str, lang: str, **values: object) -> str:
-    """This section's text ``key`` in ``lang`` (English for a language it lacks)."""
-    texts = _messages()[key]
-    return texts.get(lang, texts["en"]).format(**values)
+    """This section's text ``key`` in ``lang``, from the catalogue ``coursekit/i18n/similarity.toml``."""
+    return t(f"similarity.{key}", lang, **values)
 
 
 @dataclass(frozen=True)

@@ -292,13 +292,11 @@ def test_resume_still_compares_the_students_graded_before(similar_class: Path):
     assert (similar_class / similar.JSON_NAME).read_text(encoding="utf-8") == before
 
 
-@pytest.mark.parametrize("lang", ["en", "pt", "id"])
-def test_every_text_of_the_section_is_in_each_language(lang: str):
-    import tomllib
-
-    messages = tomllib.loads(similar.MESSAGES.read_text(encoding="utf-8"))
-    assert messages and all(set(texts) == {"en", "pt", "id"} and texts[lang].strip() for texts in messages.values())
-    assert similar.text("intro", lang, threshold=60) != similar.text("intro", "en" if lang != "en" else "pt", threshold=60)
+@pytest.mark.parametrize("lang", ["pt", "id"])
+def test_the_section_speaks_the_instructors_language(lang: str):
+    """Its texts are in the i18n catalogue, whose tests check every key in every language."""
+    assert similar.text("intro", lang, threshold=60) != similar.text("intro", "en", threshold=60)
+    assert "60%" in similar.text("intro", lang, threshold=60)
 
 
 def test_the_page_shows_the_closest_pairs_and_counts_the_rest():
