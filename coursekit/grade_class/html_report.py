@@ -2,9 +2,11 @@
 
 A histogram of scores, the pass rate of each exercise, each exercise's most common failure
 messages with their counts (hidden tests marked), the slowest submissions, the submissions
-that could not be graded, and the pairs of near-identical code per exercise (a pointer, no score). Charts are inline SVG drawn here, styles inline: the page needs no
-network and no script, and opens from a file. The page is a Jinja2 template with autoescaping on,
-so nothing a student wrote (a test output, a message) can become markup.
+that could not be graded, and the pairs of near-identical code per exercise (a pointer, no score).
+The charts are drawn by Chart.js, committed in ``vendor/chart.js/`` and inlined with the figures and the
+styles: the page needs no network and opens from a file. The page is a Jinja2 template with
+autoescaping on, and the figures reach the script as JSON, so nothing a student wrote (a test
+output, a message, a folder name) can become markup or code.
 """
 
 from __future__ import annotations
@@ -27,14 +29,8 @@ TOP_SLOWEST = 10
 #: Pairs of similar code shown per exercise, closest first (similarity.csv has them all).
 TOP_PAIRS = 20
 MESSAGE_CHARS = 200
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    count: int
-    height: float
-    x: float
+#: Chart.js, the npm build committed in the repository (see its VERSION).
+CHART_JS = Path(__file__).resolve().parents[2] / "vendor" / "chart.js" / "chart.umd.min.js"
 
 
 @dataclass(frozen=True)
@@ -52,16 +48,19 @@ class ExerciseSummary:
         return self.passed / self.graded if self.graded else 0.0
 
 
-def histogram(rows: Sequence[Row]) -> list[Bar]:
-    """Students per tenth of the maximum score (the last bin holds full marks)."""
+def histogram(rows: Sequence[Row]) -> dict[str, list]:
+    """Students per tenth of the maximum score (the last bin holds full marks), as the chart's labels and counts."""
     counts = [0] * BINS
     for row in rows:
         maximum = float(row.report.get("max_score") or 0)
         share = float(row.report.get("score") or 0) / maximum if maximum else 0.0
         counts[min(BINS - 1, int(share * BINS))] += 1
-    tallest = max(counts) or 1
-    return [Bar(f"{index * 100 // BINS}–{(index + 1) * 100 // BINS}%", count, 150 * count / tallest, 40 + index * 56)
-            for index, count in enumerate(counts)]
+    return {"labels": [f"{index * 100 // BINS}–{(index + 1) * 100 // BINS}%" for index in range(BINS)], "counts": counts}
+
+
+def chart_script() -> str:
+    """Chart.js as the page inlines it: without its source-map comment, which would name a file beside the page."""
+    return "\n".join(line for line in CHART_JS.read_text(encoding="utf-8").splitlines() if not line.startswith("//# sourceMappingURL="))
 
 
 def _first_line(message: str | None) -> str:
@@ -115,8 +114,11 @@ def html_text(rows: Sequence[Row], names: Sequence[str], lang: str, title: str,
     scores = sorted(float(row.report.get("score") or 0) for row in rows)
     errors = [row for row in rows if not row.graded]
     slowest = sorted((row for row in rows if row.seconds > 0), key=lambda row: row.seconds, reverse=True)[:TOP_SLOWEST]
+    exercises = exercise_summaries(rows, names)
+    charts = {"histogram": histogram(rows),
+              "rates": {"labels": [exercise.name for exercise in exercises], "percent": [round(exercise.rate * 100) for exercise in exercises]}}
     return environment.get_template(TEMPLATE).render(
-        lang=lang, title=title, rows=rows, bars=histogram(rows), exercises=exercise_summaries(rows, names),
+        lang=lang, title=title, rows=rows, charts=charts, chart_js=chart_script(), exercises=exercises,
         slowest=slowest, errors=errors, median=as_points(scores[len(scores) // 2]) if scores else 0,
         max_score=max((int(row.report.get("max_score") or 0) for row in rows), default=0),
         text=lambda key, **values: t(f"cli.{key}", lang, **values), similar=similarity_view(similarity, names, lang),
