@@ -34,6 +34,21 @@ Send = Callable[[dict[str, Any]], None]
 _PYTEST_NOISE = re.compile(r"^\s*(\+\s+(where|and) |\.\.\.Full output truncated|Use -v to get more diff)")
 
 
+def student_message(exconly: str) -> str:
+    """What pytest says of a failure, less its noise; when the test gave its own message, that message alone.
+
+    For ``assert value == expected, message`` pytest appends its own explanation, starting with a
+    line ``assert ...``: a diff of the test's internals, whose order of items can change from one
+    process to the next (set order follows string hashes), so the same mistake would read
+    differently on two gradings.
+    """
+    lines = [line for line in exconly.splitlines() if not _PYTEST_NOISE.match(line)]
+    if lines and lines[0].startswith("AssertionError: ") and not lines[0].startswith("AssertionError: assert "):
+        explanation = next((index for index, line in enumerate(lines) if index and line.startswith("assert ")), len(lines))
+        lines = lines[:explanation]
+    return "\n".join(lines).rstrip()
+
+
 def readable_test_name(item: pytest.Item, lang: str) -> str:
     """The test's docstring name in ``lang``, else its function name made readable, plus ``[id]`` if parametrized.
 
@@ -91,8 +106,7 @@ class ResultCollector:
             return "exit", t("grading.sys_exit", self.lang, code=error.code)
         if isinstance(error, pytest.skip.Exception):
             return "skipped", t("grading.skipped", self.lang, reason=error.msg)
-        lines = [line for line in excinfo.exconly().splitlines() if not _PYTEST_NOISE.match(line)]
-        message = truncate("\n".join(lines).rstrip(), MESSAGE_LIMIT, self.lang)
+        message = truncate(student_message(excinfo.exconly()), MESSAGE_LIMIT, self.lang)
         todo = next((link for link in _chain(error) if isinstance(link, NotImplementedError)), None)
         if todo is not None:
             return "not_implemented", t("grading.todo", self.lang, where=str(todo) or "?")
