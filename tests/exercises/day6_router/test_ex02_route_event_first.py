@@ -9,7 +9,7 @@ shared counter, never a time. One HTTP check runs the app on a real uvicorn.
 from __future__ import annotations
 
 import pytest
-from day6_kit import ANSWERS, QUESTIONS, answer_model, classifier_model, require, unpacked
+from day6_kit import ANSWERS, QUESTIONS, answer_model, classifier_model, unpacked
 
 from coursekit.i18n import t
 from coursekit.testing import CHUNK_LAYOUTS, Received, assert_incremental
@@ -33,11 +33,11 @@ def assert_route_tokens_done(events: list, route: str) -> None:
         raise AssertionError(t("day6_router.route_event_missing", got=names[:4]))
     count = names.count("token")
     assert names == ["route", *["token"] * count, "done"], t("day6_router.route_sequence", got=names[:3] + names[-2:])
-    require(events[0][1] == {"route": route}, t("day6_router.route_payload", got=events[0][1]))
+    assert events[0][1] == {"route": route}, t("day6_router.route_payload", got=events[0][1])
     texts = [data.get("text") if isinstance(data, dict) else data for name, data, _ in events if name == "token"]
     assert all(isinstance(text, str) and text for text in texts), t("day6_router.empty_token")
     assert "".join(texts) == ANSWERS[route], t("day6_router.route_wrong_answer", route=route, got="".join(map(str, texts))[:60])
-    require(events[-1][1] == {"tokens": count}, t("day6_router.done_payload", got=events[-1][1]))
+    assert events[-1][1] == {"tokens": count}, t("day6_router.done_payload", got=events[-1][1])
 
 
 @pytest.mark.task(1)

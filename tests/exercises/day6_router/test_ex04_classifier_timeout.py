@@ -8,7 +8,7 @@ asserted are the clock's own, exact on any machine: no real second passes.
 from __future__ import annotations
 
 import pytest
-from day6_kit import ANSWERS, QUESTIONS, answer_model, classifier_model, now, require, unpacked
+from day6_kit import ANSWERS, QUESTIONS, answer_model, classifier_model, now, unpacked
 
 from coursekit.i18n import t
 
@@ -45,7 +45,7 @@ def test_a_slow_classifier_falls_back_at_the_budget(exercise, virtual, slow):
     names = [name for name, _, _ in events]
     assert names[:1] == ["route"], t("day6_router.route_event_missing", got=names[:4])
     _, data, sent_at = events[0]
-    require(data == {"route": "general", "fallback": True}, t("day6_router.timeout_no_fallback", got=data))
+    assert data == {"route": "general", "fallback": True}, t("day6_router.timeout_no_fallback", got=data)
     assert sent_at <= budget + TICK, t("day6_router.timeout_late", sent=sent_at, budget=budget)
     assert answer_of(events) == ANSWERS["general"], t("day6_router.route_wrong_answer", route="general", got=answer_of(events)[:60])
     assert classifier.record.outcome in ("cancelled", "closed"), t("day6_router.timeout_left_running", outcome=classifier.record.outcome)
@@ -63,12 +63,12 @@ def test_a_quick_classifier_keeps_its_route(exercise, virtual):
     model = answer_model(time_to_first_token=1.0, token_delay=0.5)
     events = virtual(lambda: timed(exercise, classifier, model, QUESTIONS["code"]))
     _, data, sent_at = events[0]
-    require(data == {"route": "code", "fallback": False}, t("day6_router.fallback_on_success", got=data, expected={"route": "code", "fallback": False}))
+    assert data == {"route": "code", "fallback": False}, t("day6_router.fallback_on_success", got=data, expected={"route": "code", "fallback": False})
     assert sent_at < budget, t("day6_router.timeout_waited", sent=sent_at, budget=budget)
     slow = classifier_model("code", **SLOW["thinks_long"])
     events = virtual(lambda: timed(exercise, slow, answer_model(time_to_first_token=1.0, token_delay=0.5), QUESTIONS["code"]))
     _, data, sent_at = events[0]
-    require(data == {"route": "general", "fallback": True}, t("day6_router.timeout_no_fallback", got=data))
+    assert data == {"route": "general", "fallback": True}, t("day6_router.timeout_no_fallback", got=data)
 
 
 @pytest.mark.task(2)
@@ -82,7 +82,7 @@ def test_the_budget_does_not_cut_the_answer(exercise, virtual):
     classifier = classifier_model("math", **SLOW["thinks_long"])
     model = answer_model(time_to_first_token=budget, token_delay=budget / 2)
     events = virtual(lambda: timed(exercise, classifier, model, QUESTIONS["math"]))
-    require(events[:1] and events[0][1] == {"route": "general", "fallback": True}, t("day6_router.timeout_no_fallback", got=events[0][1] if events else None))
+    assert events[:1] and events[0][1] == {"route": "general", "fallback": True}, t("day6_router.timeout_no_fallback", got=events[0][1] if events else None)
     names = [name for name, _, _ in events]
     assert names[-1:] == ["done"] and answer_of(events) == ANSWERS["general"], t("day6_router.timeout_cut_answer", budget=budget)
     assert model.record.outcome == "completed", t("day6_router.timeout_cut_answer", budget=budget)

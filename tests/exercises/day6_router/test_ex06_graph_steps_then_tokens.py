@@ -10,7 +10,7 @@ checks compare the probes' shared counter, never a time.
 from __future__ import annotations
 
 import pytest
-from day6_kit import QUESTIONS, Probe, classifier_model, require, unpacked
+from day6_kit import QUESTIONS, Probe, classifier_model, unpacked
 
 from coursekit.i18n import t
 from coursekit.testing import Received, assert_incremental
@@ -72,7 +72,7 @@ def test_steps_then_tokens_then_done(exercise, virtual, route):
     assert shape(events) == expected + ["done"], t("day6_router.graph_sequence", got=shape(events))
     text = "".join(data.get("text", "") for name, data, _ in events if name == "token")
     assert text == model.record.text, t("day6_router.graph_tokens", got=text[:60])
-    require(events[-1][1] == {"tokens": sum(name == "token" for name, _, _ in events)}, t("day6_router.done_payload", got=events[-1][1]))
+    assert events[-1][1] == {"tokens": sum(name == "token" for name, _, _ in events)}, t("day6_router.done_payload", got=events[-1][1])
 
 
 @pytest.mark.task(1)
@@ -84,7 +84,7 @@ def test_the_tool_result_comes_before_the_final_tokens(exercise, virtual):
     """
     events, model, _ = run(exercise, virtual, "math")
     tools = [(data, when) for name, data, when in events if name == "tool"]
-    require(tools and tools[0][0] == {"name": "calculator", "output": "425"}, t("day6_router.graph_tool", got=tools[0][0] if tools else None))
+    assert tools and tools[0][0] == {"name": "calculator", "output": "425"}, t("day6_router.graph_tool", got=tools[0][0] if tools else None)
     first_word = next(chunk for chunk in model.records[-1].chunks if chunk.text)
     assert tools[0][1].seq < first_word.seq, t("day6_router.graph_tool_late")
 
