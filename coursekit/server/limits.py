@@ -20,6 +20,10 @@ from coursekit.server.language import request_language
 
 #: A refused body may still be arriving: close the connection rather than read the rest.
 _CLOSE = {"Connection": "close"}
+#: Before answering a declared-too-large body, read and drop this much of it, for at most this
+#: long: a socket closed with unread data resets, and the client would see that, not the 413.
+DRAIN_BYTES = 1024 * 1024
+DRAIN_SECONDS = 2.0
 
 
 class BodySizeLimit:
@@ -37,6 +41,7 @@ class BodySizeLimit:
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             error = ApiError(413, "body_too_large", headers=_CLOSE)
+            await _drain(receive, min(DRAIN_SECONDS, self.timeout))
             await api_error_response(error, request_language(Request(scope)))(scope, receive, send)
             return
         received = 0
@@ -63,6 +68,20 @@ class BodySizeLimit:
             return message
 
         await self.app(scope, guarded_receive, send)
+
+
+async def _drain(receive: Receive, seconds: float) -> None:
+    """Drop up to :data:`DRAIN_BYTES` of a refused body within ``seconds``; a larger or slower one is cut off."""
+    dropped = 0
+    try:
+        async with asyncio.timeout(seconds):
+            while dropped <= DRAIN_BYTES:
+                message = await receive()
+                dropped += len(message.get("body", b""))
+                if message["type"] != "http.request" or not message.get("more_body", False):
+                    return
+    except TimeoutError:
+        return
 
 
 def _shown(seconds: float) -> str:

@@ -203,6 +203,26 @@ def test_broken_http(server, raw):
     assert_json_4xx(int(status_line.split()[1]), headers.get("content-type", ""), body)
 
 
+def test_a_declared_too_large_body_sent_whole_still_gets_its_413(server):
+    """The server reads and drops a refused body (up to a bound) before it answers: closing on unread
+    data resets the connection, and the client would read that instead of the JSON error."""
+    url, headers = server
+    host, port = url.removeprefix("http://").split(":")
+    body = b'{"prompt": "' + b"a" * (8 * MAX_BODY_BYTES) + b'"}'
+    head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    request = (f"POST /api/generate HTTP/1.1\r\nHost: {host}\r\n{head}Content-Type: {JSON}\r\n"
+               f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head_part, _, payload = answer.partition(b"\r\n\r\n")
+    status_line, *header_lines = head_part.decode("latin-1").split("\r\n")
+    assert int(status_line.split()[1]) == 413
+    assert json.loads(payload)["error"]["code"] == "body_too_large"
+
+
 def test_the_catalogue_covers_the_reliability_pass():
     """The pass sent 72 hand-made inputs; the catalogue keeps at least as many, of every class."""
     assert len(BODIES) + len(REQUESTS) + len(RAW) >= 72
