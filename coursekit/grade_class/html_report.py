@@ -49,9 +49,10 @@ class ExerciseSummary:
 
 
 def histogram(rows: Sequence[Row]) -> dict[str, list]:
-    """Students per tenth of the maximum score (the last bin holds full marks), as the chart's labels and counts."""
+    """Graded students per tenth of the maximum score (the last bin holds full marks), as the chart's
+    labels and counts; a submission that could not be graded has its own table, not a zero here."""
     counts = [0] * BINS
-    for row in rows:
+    for row in (row for row in rows if row.graded):
         maximum = float(row.report.get("max_score") or 0)
         share = float(row.report.get("score") or 0) / maximum if maximum else 0.0
         counts[min(BINS - 1, int(share * BINS))] += 1
