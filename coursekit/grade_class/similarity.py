@@ -64,6 +64,8 @@ NICENESS = 10
 CSV_NAME = "similarity.csv"
 JSON_NAME = "similarity.json"
 CSV_COLUMNS = ("exercise", "student_a", "student_b", "share_a", "share_b", "shared")
+
+
 def text(key: str, lang: str, **values: object) -> str:
     """This section's text ``key`` in ``lang``, from the catalogue ``coursekit/i18n/similarity.toml``."""
     return t(f"similarity.{key}", lang, **values)

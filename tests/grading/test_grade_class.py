@@ -342,8 +342,7 @@ def test_html_report_is_one_page_with_the_class_figures(graded: GradedClass):
     assert {"histogram", "pass-rate-chart", "pass-rate", "slowest", "not-graded", "chart-data"} <= collector.ids
     assert collector.external == []
     figures = json.loads(collector.data)
-    graded_rows = [Row(student, graded.results(student)) for student in graded.csv_rows()]
-    graded_rows = [row for row in graded_rows if row.graded]
+    graded_rows = [row for row in (Row(student, graded.results(student)) for student in graded.csv_rows()) if row.graded]
     assert len(figures["histogram"]["counts"]) == 10 and sum(figures["histogram"]["counts"]) == len(graded_rows) < len(graded.csv_rows())
     assert figures["histogram"]["counts"][-1] == sum(row.report["score"] == row.report["max_score"] > 0 for row in graded_rows)
     assert figures["rates"]["labels"] == list(EXERCISES)
